@@ -1,0 +1,163 @@
+"""Settings shared by every environment.
+
+https://docs.djangoproject.com/en/6.1/ref/settings/
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+# Values already in the environment win over the file.
+env.read_env(BASE_DIR / ".env")
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+DEBUG = False
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+
+# Applications
+# https://docs.djangoproject.com/en/6.1/ref/applications/
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "{{ cookiecutter.project_slug }}.accounts",
+    "{{ cookiecutter.project_slug }}.hello",
+    "{{ cookiecutter.project_slug }}.reports",
+    "{{ cookiecutter.project_slug }}.taskstatus",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "{{ cookiecutter.project_slug }}" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database
+# https://docs.djangoproject.com/en/6.1/ref/databases/
+{%- if cookiecutter.database == "sqlite" %}
+# One web server and several db_worker processes write to this file at once.
+# SQLite's defaults make most of those writes fail with "database is locked":
+# - transaction_mode IMMEDIATE takes the write lock when a transaction starts,
+#   so a writer waits (up to `timeout` seconds) instead of failing midway;
+# - WAL lets the workers' polling reads run while someone writes.
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": Path(env("SQLITE_PATH", default=BASE_DIR / "db.sqlite3")),
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+}
+{%- else %}
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/{{ cookiecutter.project_slug }}"
+    )
+}
+{%- endif %}
+# Keep connections open between requests and between a worker's polls: db_worker
+# calls close_old_connections() on every loop, so with CONN_MAX_AGE = 0 it would
+# reconnect for every task and every idle poll. Health checks replace a
+# connection the server dropped instead of failing the next query.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks
+# https://docs.djangoproject.com/en/6.1/topics/tasks/
+# Every queue here needs a worker in the Procfile, or its tasks wait forever.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "emails", "reports"],
+    }
+}
+
+# Email
+# https://docs.djangoproject.com/en/6.1/topics/email/
+# Each environment defines MAILERS["default"]; development prints to the console.
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="{{ cookiecutter.author_email }}")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Authentication
+# https://docs.djangoproject.com/en/6.1/topics/auth/customizing/
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Internationalization
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# Static files, served by WhiteNoise in every environment.
+# https://whitenoise.readthedocs.io/
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Logging
+# https://docs.djangoproject.com/en/6.1/topics/logging/
+# django.tasks logs each task's lifecycle (enqueued, started, finished) at INFO.
+# Without a handler those lines vanish when DEBUG is off; give them one.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+# Monthly reports: seconds of simulated work per day of the month, so the
+# progress bar has something to show. 0 in production.
+REPORT_SECONDS_PER_DAY = env.float("REPORT_SECONDS_PER_DAY", default=0.0)

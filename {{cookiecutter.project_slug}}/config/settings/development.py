@@ -1,0 +1,31 @@
+"""Development: debug pages, the debug toolbar, and emails printed to the console."""
+
+from .base import *  # noqa: F403
+from .base import INSTALLED_APPS, MIDDLEWARE, env
+
+DEBUG = True
+# A key for this machine only: the post-generation hook wrote a fresh one to .env.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-development-only")
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+# The emails worker prints each message it sends to its own output.
+MAILERS = {
+    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
+}
+
+# https://django-debug-toolbar.readthedocs.io/ (>= 7.1 has a Tasks panel)
+INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]
+MIDDLEWARE = ["debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE]
+INTERNAL_IPS = ["127.0.0.1"]
+DEBUG_TOOLBAR_CONFIG = {
+    # Do not show the toolbar on JSON endpoints polled by the status pages.
+    "SHOW_TOOLBAR_CALLBACK": "config.settings.development.show_toolbar",
+}
+
+# Make the monthly report slow enough to watch its progress bar move.
+REPORT_SECONDS_PER_DAY = env.float("REPORT_SECONDS_PER_DAY", default=0.2)
+
+
+def show_toolbar(request) -> bool:
+    """Show the toolbar on HTML pages requested from this machine."""
+    return DEBUG and request.META.get("REMOTE_ADDR") in INTERNAL_IPS

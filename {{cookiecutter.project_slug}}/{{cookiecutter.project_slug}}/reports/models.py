@@ -1,0 +1,41 @@
+"""A monthly report: who asked for it, how far its task got, and the CSV it produced."""
+
+import calendar
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Report(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    month = models.DateField(help_text="The first day of the month reported on.")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # Set once the task is enqueued, after the report's row is committed.
+    task_id = models.CharField(max_length=64, blank=True)
+    # django.tasks results have no progress field: the task records it here.
+    days_done = models.PositiveSmallIntegerField(default=0)
+    content = models.TextField(blank=True, help_text="The finished CSV.")
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Registrations in {self.month:%B %Y}"
+
+    @property
+    def days_total(self) -> int:
+        """How many days the report covers."""
+        return calendar.monthrange(self.month.year, self.month.month)[1]
+
+    @property
+    def progress(self) -> int:
+        """How far the task got, in percent."""
+        return round(100 * self.days_done / self.days_total)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def filename(self) -> str:
+        return f"registrations-{self.month:%Y-%m}.csv"

@@ -1,0 +1,54 @@
+"""Enqueue a task when the current transaction commits, and remember who owns it.
+
+The portable pattern is `transaction.on_commit(partial(task.enqueue, ...))`: a
+worker can never pick up a task whose data is not committed yet, whatever the
+backend. But on_commit throws away the callback's return value, and the view
+wants the task id to show its status page. `PendingTask` keeps it.
+"""
+
+from functools import partial
+
+from django.db import transaction
+from django.tasks import Task, TaskResult
+from django.urls import reverse
+
+from .models import TaskOwner
+
+
+class PendingTask:
+    """A task that will be enqueued on commit; holds its result once it is."""
+
+    def __init__(self, enqueue: partial[TaskResult], owner) -> None:
+        self._enqueue = enqueue
+        self._owner = owner
+        self._result: TaskResult | None = None
+
+    def __call__(self) -> None:
+        """Enqueue the task and record its owner (run by transaction.on_commit)."""
+        # With the database backend both rows commit together.
+        with transaction.atomic():
+            self._result = self._enqueue()
+            TaskOwner.objects.create(task_id=self._result.id, owner=self._owner)
+
+    @property
+    def result(self) -> TaskResult:
+        """The enqueued task's result; only available after the commit."""
+        if self._result is None:
+            raise RuntimeError(
+                "The task is enqueued when the outermost transaction commits, and it has "
+                "not committed yet. Read the result after the atomic() block (and mark a "
+                "view using ATOMIC_REQUESTS with @transaction.non_atomic_requests)."
+            )
+        return self._result
+
+    @property
+    def status_url(self) -> str:
+        """The page where the owner can watch the task."""
+        return reverse("taskstatus:page", args=[self.result.id])
+
+
+def enqueue_on_commit(task: Task, *args, owner, **kwargs) -> PendingTask:
+    """Enqueue `task(*args, **kwargs)` once the current transaction commits."""
+    pending = PendingTask(partial(task.enqueue, *args, **kwargs), owner)
+    transaction.on_commit(pending)
+    return pending

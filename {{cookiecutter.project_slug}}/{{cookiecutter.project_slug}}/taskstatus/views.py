@@ -1,0 +1,41 @@
+"""A task's status, as a page that polls and as the JSON it polls."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.tasks import TaskResult, default_task_backend
+from django.tasks.exceptions import TaskResultDoesNotExist
+from django.views.decorators.http import require_GET
+
+from .models import TaskOwner
+from .status import describe
+
+
+def get_owned_result(request: HttpRequest, task_id: str) -> TaskResult:
+    """The result of a task the current user owns, or 404.
+
+    Unknown, malformed and someone else's ids get the same 404, so the answer
+    does not even reveal whether a task exists. The ownership check runs first:
+    a malformed id never reaches the backend.
+    """
+    if not TaskOwner.objects.filter(task_id=task_id, owner=request.user).exists():
+        raise Http404("No such task.")
+    try:
+        return default_task_backend.get_result(task_id)
+    except TaskResultDoesNotExist:  # pruned with prune_db_task_results
+        raise Http404("No such task.") from None
+
+
+@require_GET
+@login_required
+def status_page(request: HttpRequest, task_id: str) -> HttpResponse:
+    """A page that shows the task's state and updates itself until it finishes."""
+    result = get_owned_result(request, task_id)
+    return render(request, "taskstatus/status.html", {"task": describe(result)})
+
+
+@require_GET
+@login_required
+def status_json(request: HttpRequest, task_id: str) -> JsonResponse:
+    """The task's state as JSON, polled by the status page."""
+    return JsonResponse(describe(get_owned_result(request, task_id)))
