@@ -9,8 +9,8 @@ SLUG = "{{ cookiecutter.project_slug }}"
 
 # Files that only make sense for one database option.
 FILES_OF_DATABASE = {
-    "sqlite": [],
-    "postgresql": [],
+    "sqlite": ["tests/test_database_sqlite.py"],
+    "postgresql": ["tests/test_database_postgresql.py"],
 }
 
 

@@ -85,7 +85,8 @@ DATABASES = {
 {%- else %}
 DATABASES = {
     "default": env.db(
-        "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/{{ cookiecutter.project_slug }}"
+        "DATABASE_URL",
+        default="postgres://postgres@127.0.0.1:5432/{{ cookiecutter.project_slug }}",
     )
 }
 {%- endif %}

@@ -1,4 +1,4 @@
-"""Tests: fast password hashing and a known secret. Django's test runner swaps MAILERS for locmem."""
+"""Tests: fast password hashing, a known secret, and emails kept in memory."""
 
 from .base import *  # noqa: F403
 
@@ -11,3 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {
     "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
 }
+
+# Serve static files from the apps' folders, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -23,6 +23,9 @@ class Report(models.Model):
     def __str__(self) -> str:
         return f"Registrations in {self.month:%B %Y}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.pk])
+
     @property
     def days_total(self) -> int:
         """How many days the report covers."""
@@ -32,9 +35,6 @@ class Report(models.Model):
     def progress(self) -> int:
         """How far the task got, in percent."""
         return round(100 * self.days_done / self.days_total)
-
-    def get_absolute_url(self) -> str:
-        return reverse("reports:detail", args=[self.pk])
 
     @property
     def filename(self) -> str:

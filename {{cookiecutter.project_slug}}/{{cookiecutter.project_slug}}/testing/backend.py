@@ -57,14 +57,14 @@ class CaptureBackend(BaseTaskBackend):
         """A copy of the stored result, as a real backend reads one from storage."""
         with self._lock:
             try:
-                return replace(self._results[result_id])
+                return copy(self._results[result_id])
             except KeyError:
                 raise TaskResultDoesNotExist(result_id) from None
 
     def results(self) -> list[TaskResult]:
         """Every captured result, oldest first."""
         with self._lock:
-            return [replace(result) for result in self._results.values()]
+            return [copy(result) for result in self._results.values()]
 
     def run(self, result_id: str) -> TaskResult:
         """Run one captured task as a worker would, and store its outcome."""
@@ -94,6 +94,7 @@ class CaptureBackend(BaseTaskBackend):
             )
         else:
             result = replace(result, status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now())
+            # The return value is no dataclass field Django lets us set: do as its backends do.
             object.__setattr__(result, "_return_value", normalize_json(value))
         self._save(result)
         task_finished.send(type(self), task_result=result)
@@ -108,6 +109,13 @@ class CaptureBackend(BaseTaskBackend):
         """Forget every captured task."""
         with cls._lock:
             cls._results.clear()
+
+
+def copy(result: TaskResult) -> TaskResult:
+    """An independent copy of `result`, return value included (replace() drops it)."""
+    duplicate = replace(result)
+    object.__setattr__(duplicate, "_return_value", result._return_value)
+    return duplicate
 
 
 def as_task_error(error: Exception) -> TaskError:

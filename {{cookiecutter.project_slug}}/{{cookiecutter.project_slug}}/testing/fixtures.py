@@ -1,9 +1,7 @@
 """pytest fixtures: capture the tasks a test enqueues, then run them when it says so.
 
-    def test_welcome_email(captured_tasks, mailoutbox):
-        send_welcome_email.enqueue(user.pk)
-        [result] = captured_tasks.run_all()
-        assert result.status == "SUCCESSFUL"
+A test asks for `captured_tasks`, does what enqueues a task, and runs it with
+`captured_tasks.run_all()`; accounts/tests/test_tasks.py shows it whole.
 """
 
 from collections.abc import Iterator
