@@ -47,7 +47,7 @@ def install_project(session: nox.Session, project: Path) -> Path:
 def tests(session: nox.Session) -> None:
     """Bake every option combination and run each baked project's checks and tests."""
     session.install(*TEMPLATE_TEST_REQUIREMENTS)
-    session.run("pytest", "tests", *session.posargs)
+    session.run("pytest", "tests", f"--basetemp={BUILD / 'template-tests'}", *session.posargs)
 
 
 @nox.session(python=PYTHON)
