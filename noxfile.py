@@ -38,8 +38,16 @@ def bake(session: nox.Session, name: str, **context: str) -> Path:
 def install_project(session: nox.Session, project: Path) -> Path:
     """Install the baked project with its dev group into its own .venv; return its bin/."""
     session.install("uv")
+    # nox points UV_PROJECT_ENVIRONMENT at the session's venv: aim it at the project's.
     with session.chdir(project):
-        session.run("uv", "sync", "--quiet", "--python", str(session.python or PYTHON))
+        session.run(
+            "uv",
+            "sync",
+            "--quiet",
+            "--python",
+            str(session.python or PYTHON),
+            env={"UV_PROJECT_ENVIRONMENT": str(project / ".venv")},
+        )
     return project / ".venv" / "bin"
 
 
@@ -47,6 +55,7 @@ def install_project(session: nox.Session, project: Path) -> Path:
 def tests(session: nox.Session) -> None:
     """Bake every option combination and run each baked project's checks and tests."""
     session.install(*TEMPLATE_TEST_REQUIREMENTS)
+    BUILD.mkdir(exist_ok=True)
     session.run("pytest", "tests", f"--basetemp={BUILD / 'template-tests'}", *session.posargs)
 
 

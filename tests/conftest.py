@@ -1,7 +1,9 @@
 """Fixtures that bake the template and install the baked project, once per option set."""
 
 import os
+import shlex
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,19 +19,20 @@ class BakedProject:
     path: Path
     database: str
 
-    def run(self, *command: str, env: dict[str, str] | None = None, check: bool = True):
+    def run(self, command: str, env: dict[str, str] | None = None, check: bool = True):
         """Run a command of the project's .venv in the project; show its output on failure."""
-        executable = self.path / ".venv" / "bin" / command[0]
+        program, *args = shlex.split(command)
         completed = subprocess.run(
-            [str(executable), *command[1:]],
+            [str(self.path / ".venv" / "bin" / program), *args],
             cwd=self.path,
             env={**project_environment(), **(env or {})},
             capture_output=True,
             text=True,
+            check=False,  # failures are reported below, with the command's output
         )
         if check and completed.returncode != 0:
             pytest.fail(
-                f"`{' '.join(command)}` exited {completed.returncode}\n"
+                f"`{command}` exited {completed.returncode}\n"
                 f"--- stdout ---\n{completed.stdout}\n--- stderr ---\n{completed.stderr}"
             )
         return completed
@@ -37,15 +40,14 @@ class BakedProject:
 
 def project_environment() -> dict[str, str]:
     """The environment a baked project runs in: ours, minus what belongs to our own venv."""
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "DJANGO_SETTINGS_MODULE"}}
+    ours = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "DJANGO_SETTINGS_MODULE"}
+    env = {key: value for key, value in os.environ.items() if key not in ours}
     env.setdefault("UV_PYTHON_DOWNLOADS", "never")
     return env
 
 
 def python_version() -> str:
     """The Python the baked projects use: the one running these tests."""
-    import sys
-
     return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 

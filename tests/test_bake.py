@@ -22,6 +22,13 @@ def is_django_template(path: Path) -> bool:
     return "templates" in path.parts or "static" in path.parts
 
 
+def template_source(path: Path, project: Path) -> Path:
+    """The template file that `path` of a baked `project` was copied from."""
+    slug = project.name
+    parts = path.relative_to(project).parts
+    return TEMPLATE.joinpath(*("{{cookiecutter.project_slug}}" if p == slug else p for p in parts))
+
+
 def test_no_jinja_left_in_rendered_files(baked):
     leftovers = [
         str(path.relative_to(baked.path))
@@ -32,15 +39,10 @@ def test_no_jinja_left_in_rendered_files(baked):
 
 
 def test_django_templates_are_copied_unrendered(baked):
-    slug = baked.path.name
     copied = [path for path in project_files(baked.path) if is_django_template(path)]
     assert copied, "the project has no templates"
     for path in copied:
-        source = TEMPLATE / Path(*[
-            "{{cookiecutter.project_slug}}" if part == slug else part
-            for part in path.relative_to(baked.path).parts
-        ])
-        assert filecmp.cmp(path, source, shallow=False), path
+        assert filecmp.cmp(path, template_source(path, baked.path), shallow=False), path
 
 
 def test_files_of_other_databases_are_removed(baked):
@@ -58,22 +60,22 @@ def test_local_env_file_has_a_fresh_secret_key(baked):
 
 
 def test_ruff_is_clean(baked):
-    baked.run("ruff", "check", ".")
-    baked.run("ruff", "format", "--check", ".")
+    baked.run("ruff check .")
+    baked.run("ruff format --check .")
 
 
 def test_django_check_is_clean(baked):
-    result = baked.run("python", "-m", "manage", "check", "--fail-level", "WARNING")
+    result = baked.run("python -m manage check --fail-level WARNING")
     assert "no issues" in result.stdout
 
 
 def test_migrations_match_models(baked):
-    baked.run("python", "-m", "manage", "makemigrations", "--check", "--dry-run")
+    baked.run("python -m manage makemigrations --check --dry-run")
 
 
 def test_deploy_check_is_clean_with_production_settings(baked):
     result = baked.run(
-        "python", "-m", "manage", "check", "--deploy", "--fail-level", "WARNING",
+        "python -m manage check --deploy --fail-level WARNING",
         env={
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": "x" * 64 + "a-long-random-production-secret-key",
@@ -86,7 +88,7 @@ def test_deploy_check_is_clean_with_production_settings(baked):
 def test_production_refuses_to_start_without_a_secret_key(baked):
     # The variable set but empty wins over the key in the baked project's .env.
     result = baked.run(
-        "python", "-c", "import django; django.setup()",
+        "python -c 'import django; django.setup()'",
         env={
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": "",
@@ -99,5 +101,5 @@ def test_production_refuses_to_start_without_a_secret_key(baked):
 
 
 def test_project_test_suite_passes(baked):
-    result = baked.run("pytest", "-p", "no:cacheprovider", "-q")
+    result = baked.run("pytest -p no:cacheprovider -q")
     assert " passed" in result.stdout
