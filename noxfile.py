@@ -6,6 +6,7 @@ baked project's dependencies with uv (fast, cached) into that project's .venv.
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -67,13 +68,23 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", "noxfile.py", "hooks", "tests")
 
 
+def activated(bin_dir: Path) -> dict[str, str]:
+    """The environment of a shell in which the project's virtualenv is activated."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}
+    }
+    return env | {"PATH": f"{bin_dir}{os.pathsep}{env['PATH']}", "VIRTUAL_ENV": str(bin_dir.parent)}
+
+
 @nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
     """Bake the defaults into build/demo, install, migrate, and run the site and its workers."""
     project = bake(session, "demo")
     bin_dir = install_project(session, project)
-    with session.chdir(project):
-        session.run(str(bin_dir / "python"), "-m", "manage", "migrate", external=True)
-        session.log("Open http://127.0.0.1:8000/ and register: the welcome email appears")
-        session.log("in the output of the `emails` worker. Press Ctrl+C to stop.")
-        session.run(str(bin_dir / "honcho"), "start", "--port", "8000", external=True)
+    # Not session.run: nox would put its own virtualenv first on the PATH of the
+    # Procfile's processes, and they must find the project's `python` and `gunicorn`.
+    env = activated(bin_dir)
+    subprocess.run(["python", "-m", "manage", "migrate"], cwd=project, env=env, check=True)
+    session.log("Open http://127.0.0.1:8000/ and register: the welcome email appears")
+    session.log("in the output of the `emails` worker. Press Ctrl+C to stop.")
+    subprocess.run(["honcho", "start", "--port", "8000"], cwd=project, env=env, check=False)

@@ -138,6 +138,7 @@ USE_TZ = True
 # https://whitenoise.readthedocs.io/
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "{{ cookiecutter.project_slug }}" / "static"]
 
 # Logging
 # https://docs.djangoproject.com/en/6.1/topics/logging/
