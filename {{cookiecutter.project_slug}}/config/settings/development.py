@@ -24,4 +24,3 @@ DEBUG_TOOLBAR_CONFIG = {
 
 # Make the monthly report slow enough to watch its progress bar move.
 REPORT_SECONDS_PER_DAY = env.float("REPORT_SECONDS_PER_DAY", default=0.2)
-

@@ -15,7 +15,7 @@ from .tasks import send_welcome_email
 @transaction.non_atomic_requests  # the atomic block below must be the outermost
 def register(request: HttpRequest) -> HttpResponse:
     """Show the form; on a valid POST create the user and enqueue their welcome email."""
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

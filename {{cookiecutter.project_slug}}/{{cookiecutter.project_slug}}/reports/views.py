@@ -23,7 +23,7 @@ from .tasks import generate_monthly_report
 @transaction.non_atomic_requests  # the atomic block below must be the outermost
 def report_list(request: HttpRequest) -> HttpResponse:
     """The user's reports, and the form to request another."""
-    form = ReportRequestForm(request.POST or None)
+    form = ReportRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             report = form.save(commit=False)

@@ -116,3 +116,11 @@ def test_a_registration_racing_another_for_the_same_address_gets_a_form_error(
     assert "already exists" in response.context["form"].errors["email"][0]
     assert User.objects.count() == 1
     assert captured_tasks.results() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_empty_post_shows_required_field_errors(client, captured_tasks):
+    response = client.post(URL, {})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"email", "password1", "password2"}
+    assert captured_tasks.results() == []
