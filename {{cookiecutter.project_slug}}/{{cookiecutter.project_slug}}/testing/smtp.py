@@ -1,0 +1,174 @@
+"""An SMTP server inside the test process, for emails sent by other processes.
+
+Django's locmem mail outbox lives in one process, but welcome emails are sent by
+a `db_worker` subprocess. That worker sends over a real SMTP connection to this
+server (aiosmtpd, in a thread of the test process), and the test reads what
+arrived:
+
+    with SMTPServer() as smtp:              # settings: SMTP host smtp.host, port smtp.port
+        ...                                 # something makes a worker send an email
+        [email] = smtp.wait_for_messages(1, to="ada@example.com", timeout=5)
+        assert email.subject == "Welcome aboard, ada@example.com!"
+
+It can also refuse mail (`with smtp.refusing(): ...`), to test what users see
+when sending fails, and hold mail (`with smtp.holding(): ...`): a message waits
+at the server until the block ends, so a test can watch a task while it is
+still running.
+"""
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Self
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+ACCEPTED = "250 Message accepted for delivery"
+REFUSED = "554 5.7.1 Message refused by the test SMTP server"
+
+
+@dataclass(frozen=True)
+class ReceivedEmail:
+    """One message as the server received it: the envelope and the parsed message."""
+
+    mail_from: str
+    recipients: list[str]
+    message: EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    @property
+    def text(self) -> str:
+        """The plain-text body (of a multipart message, its text/plain part)."""
+        body = self.message.get_body(preferencelist=("plain",))
+        return body.get_content() if body is not None else ""
+
+
+class SMTPServer:
+    """Receives email on 127.0.0.1 at a free port; records, refuses or holds messages."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, hold_timeout: float = 30) -> None:
+        self.host = host
+        self.hold_timeout = hold_timeout
+        self._controller = _Controller(self, hostname=host, port=port)
+        self._received: list[ReceivedEmail] = []
+        self._arrived = threading.Condition()
+        self._reply = ACCEPTED
+        self._released = threading.Event()
+        self._released.set()
+
+    @property
+    def port(self) -> int:
+        return self._controller.port
+
+    def start(self) -> Self:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._released.set()  # let a held message finish before the loop stops
+        self._controller.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def messages(self) -> list[ReceivedEmail]:
+        """Every message accepted so far, oldest first."""
+        with self._arrived:
+            return list(self._received)
+
+    def wait_for_messages(
+        self, count: int = 1, *, to: str | None = None, timeout: float = 10
+    ) -> list[ReceivedEmail]:
+        """Wait until `count` messages (to address `to`, if given) arrived; return them.
+
+        Raises TimeoutError, saying what it waited for, if they do not arrive in time.
+        """
+
+        def matching() -> list[ReceivedEmail]:
+            return [m for m in self._received if to is None or to in m.recipients]
+
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: len(matching()) >= count, timeout):
+                addressed = f" to {to}" if to else ""
+                raise TimeoutError(
+                    f"Timed out after {timeout:g} s waiting for {count} email(s){addressed} "
+                    f"at the test SMTP server; it received {len(self._received)} in all: "
+                    f"{[(m.recipients, m.subject) for m in self._received]}."
+                )
+            return matching()
+
+    def clear(self) -> None:
+        """Forget the messages received so far."""
+        with self._arrived:
+            self._received.clear()
+
+    def reset(self) -> None:
+        """Forget messages, accept mail again and release held messages."""
+        self.clear()
+        self._reply = ACCEPTED
+        self._released.set()
+
+    @contextmanager
+    def refusing(self, reply: str = REFUSED) -> Iterator[None]:
+        """Refuse every message with `reply` (an SMTP error) inside the block."""
+        self._reply = reply
+        try:
+            yield
+        finally:
+            self._reply = ACCEPTED
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Keep messages waiting, unanswered, until the block ends (at most hold_timeout s).
+
+        The sender stays inside its SMTP conversation meanwhile: a worker sending
+        a welcome email is still RUNNING that task.
+        """
+        self._released.clear()
+        try:
+            yield
+        finally:
+            self._released.set()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        """aiosmtpd calls this once a whole message arrived; the reply goes to the sender."""
+        if not self._released.is_set():
+            await asyncio.to_thread(self._released.wait, self.hold_timeout)
+        reply = self._reply
+        if reply != ACCEPTED:
+            return reply
+        content = envelope.original_content or envelope.content or b""
+        if isinstance(content, str):
+            content = content.encode()
+        received = ReceivedEmail(
+            mail_from=envelope.mail_from or "",
+            recipients=list(envelope.rcpt_tos),
+            message=message_from_bytes(content, policy=policy.default),  # type: ignore[arg-type]
+        )
+        with self._arrived:
+            self._received.append(received)
+            self._arrived.notify_all()
+        return reply
+
+
+class _Controller(Controller):
+    """aiosmtpd's threaded controller, able to listen on a free port (port=0)."""
+
+    def _trigger_server(self) -> None:
+        # start() connects to self.port to check the server answers: use the bound port.
+        if self.server is None:
+            raise RuntimeError("The SMTP server did not start.")
+        self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
