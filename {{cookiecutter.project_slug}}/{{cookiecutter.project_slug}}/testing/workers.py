@@ -31,7 +31,11 @@ from .waiting import wait_until
 
 
 class WorkerProcess:
-    """One `python -m manage db_worker` process serving `queues`."""
+    """One `python -m manage db_worker` process serving `queues`.
+
+    A command that extends db_worker with the same options (the Procfile's, say)
+    runs instead when given as `management_command`.
+    """
 
     def __init__(
         self,
@@ -44,6 +48,7 @@ class WorkerProcess:
         interval: float = 0.1,
         extra_args: Sequence[str] = (),
         cwd: Path | None = None,
+        management_command: str = "db_worker",
     ) -> None:
         self.queues = list(queues)
         self.worker_id = worker_id
@@ -53,12 +58,14 @@ class WorkerProcess:
         self.interval = interval
         self.extra_args = list(extra_args)
         self.cwd = cwd or Path(django_settings.BASE_DIR)  # where manage.py is
+        # db_worker, or a command that extends it and takes the same options.
+        self.management_command = management_command
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "manage", "db_worker",
+            sys.executable, "-m", "manage", self.management_command,
             "--queue-name", ",".join(self.queues),
             "--interval", str(self.interval),
             "--worker-id", self.worker_id,

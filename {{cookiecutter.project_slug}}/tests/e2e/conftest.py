@@ -1,0 +1,233 @@
+"""The end-to-end harness: the site, real workers, a real SMTP server and a browser.
+
+Each test drives Chromium against the site served by pytest-django's
+`live_server`. Tasks run in real `db_worker` subprocesses (one per Procfile
+worker of the `emails` and `reports` queues) that share the test database, and
+the `emails` worker sends over SMTP to a server inside this process. Everything
+slow to start lives for the whole session; each test starts from an empty
+database, an empty mailbox and idle workers.
+"""
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django_tasks_db.models import DBTaskResult
+from playwright.sync_api import Page
+
+from {{ cookiecutter.project_slug }}.testing.procfile import worker_command, worker_queues
+from {{ cookiecutter.project_slug }}.testing.smtp import SMTPServer
+from {{ cookiecutter.project_slug }}.testing.waiting import wait_until
+from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
+
+# The queues the scenarios use; the Procfile says which worker serves which.
+QUEUES = {"emails", "reports"}
+WORKER_SETTINGS = "config.settings.e2e"
+# What a system Chromium needs to start in a container (Playwright's own build
+# gets the same from Playwright).
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WORKERS_OF_TEST = pytest.StashKey[tuple[list[WorkerProcess], dict[str, int]]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep a trace and a screenshot of every failed test in the project's test-results/.
+
+    These are pytest-playwright's --tracing, --screenshot and --output options,
+    given defaults here that suit CI (which uploads test-results/). Pass
+    `--tracing on` or `--screenshot on` to keep them for passing tests too.
+    """
+    if config.option.tracing == "off":
+        config.option.tracing = "retain-on-failure"
+    if config.option.screenshot == "off":
+        config.option.screenshot = "only-on-failure"
+    if config.option.output == "test-results":
+        config.option.output = str(config.rootpath / "test-results")
+    # pytest-playwright's own base_url fixture triggers this pytest deprecation; not ours to fix.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Session-scoped fixtures defined as instance methods"
+    )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Put the SQLite test database in a file when end-to-end tests are about to run.
+
+    Worker processes cannot see an in-memory database. This runs before any test
+    creates the test database, so every test of the run then uses the file
+    (transactions keep them apart, as in memory); runs without e2e tests, like
+    `pytest -m "not e2e"`, keep the in-memory one. PostgreSQL needs nothing: its
+    test database is a real database already.
+    """
+    if not any(item.get_closest_marker("e2e") for item in session.items):
+        return
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    if database["ENGINE"] != "django.db.backends.sqlite3" or test.get("NAME"):
+        return
+    directory = tempfile.mkdtemp(prefix="e2e-database-")
+    test["NAME"] = str(Path(directory) / "test.sqlite3")
+    session.config.add_cleanup(partial(shutil.rmtree, directory, ignore_errors=True))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def django_orm_beside_playwright() -> None:
+    """Let the tests use the ORM although Playwright runs an event loop in their thread.
+
+    Playwright's sync API drives the browser from an asyncio loop in this thread,
+    and Django refuses ORM calls from a thread with a running loop
+    (SynchronousOnlyOperation), to protect async code. No async code of ours runs
+    here. The loop lives as long as the browser, to the end of the session, so
+    this stays set for the tests that run after these too.
+    """
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Playwright's own Chromium (`playwright install chromium`), or CHROMIUM_PATH's."""
+    executable = os.environ.get("CHROMIUM_PATH")
+    if not executable:
+        return browser_type_launch_args
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_FLAGS],
+    }
+
+
+@pytest.fixture(scope="session")
+def test_database_name(django_db_setup: None) -> str:
+    """The name of the database pytest created, for the worker processes to open."""
+    connection = connections["default"]
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        raise pytest.UsageError(
+            "The e2e tests need a file-backed SQLite test database; "
+            "pytest_collection_finish in tests/e2e/conftest.py sets one up."
+        )
+    return str(connection.settings_dict["NAME"])
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SMTPServer]:
+    """The SMTP server the `emails` worker sends to, in this process."""
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp(smtp_server: SMTPServer) -> Iterator[SMTPServer]:
+    """The SMTP server, empty and accepting mail."""
+    smtp_server.reset()
+    yield smtp_server
+    smtp_server.reset()
+
+
+@pytest.fixture(scope="session")
+def task_workers(
+    test_database_name: str, smtp_server: SMTPServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[WorkerProcess]]:
+    """A worker process per Procfile worker serving `emails` or `reports`.
+
+    Each runs the Procfile's command (db_worker or one built on it) for the
+    queues the Procfile gives it, polls every 0.1 s, and is stopped with SIGTERM
+    at the end, as a process manager would.
+    """
+    logs = tmp_path_factory.mktemp("workers")
+    environment = {
+        "E2E_DATABASE_NAME": test_database_name,
+        "SMTP_HOST": smtp_server.host,
+        "SMTP_PORT": str(smtp_server.port),
+    }
+    workers = [
+        WorkerProcess(
+            queues,
+            worker_id=f"e2e-{name}",
+            settings=WORKER_SETTINGS,
+            env=environment,
+            log_path=logs / f"{name}.log",
+            management_command=worker_command(name),
+        )
+        for name, queues in worker_queues().items()
+        if QUEUES.intersection(queues)
+    ]
+    try:
+        for worker in workers:  # all start at once: each takes a second to import Django
+            worker.start()
+        for worker in workers:
+            worker.wait_until_ready()
+        yield workers
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+@pytest.fixture(autouse=True)
+def workers(
+    request: pytest.FixtureRequest, transactional_db: None, task_workers: list[WorkerProcess]
+) -> Iterator[list[WorkerProcess]]:
+    """The running workers; the test ends once they finished every task it enqueued.
+
+    Waiting for idle workers keeps a task of one test from running into the next
+    one's empty database. A failed test's report shows what the workers printed
+    during it (see pytest_runtest_makereport).
+    """
+    for worker in task_workers:
+        if not worker.is_running:
+            pytest.fail(f"Worker {worker.worker_id} is not running:\n{worker.output()}")
+    positions = {worker.worker_id: worker.log_position() for worker in task_workers}
+    request.node.stash[WORKERS_OF_TEST] = (task_workers, positions)
+    yield task_workers
+    unfinished = DBTaskResult.objects.filter(queue_name__in=QUEUES, status__in=["READY", "RUNNING"])
+    wait_until(
+        lambda: not unfinished.exists(),
+        timeout=30,
+        waiting_for="the workers to finish the tasks this test enqueued",
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Add the workers' output during the test to the report of a failed test."""
+    report = yield
+    if report.failed and WORKERS_OF_TEST in item.stash:
+        task_workers, positions = item.stash[WORKERS_OF_TEST]
+        for worker in task_workers:
+            output = worker.output(since=positions[worker.worker_id]) or "(nothing)\n"
+            report.sections.append((f"Captured output of worker {worker.worker_id}", output))
+    return report
+
+
+@pytest.fixture
+def site_url(live_server) -> str:
+    """The address of the site, served by pytest-django's live server."""
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(pytestconfig: pytest.Config) -> Path:
+    """Where the tutorial's screenshots go: test-results/screenshots/ or E2E_SCREENSHOT_DIR."""
+    default = Path(pytestconfig.getoption("--output")) / "screenshots"
+    return Path(os.environ.get("E2E_SCREENSHOT_DIR") or default)
+
+
+@pytest.fixture
+def screenshot(screenshot_dir: Path) -> Callable[[Page, str], Path]:
+    """`screenshot(page, "register.png")` saves the page under a stable name."""
+
+    def take(page: Page, name: str) -> Path:
+        path = screenshot_dir / name
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,42 @@
+"""Scenario 6: the registration form explains what is wrong and enqueues nothing."""
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+from playwright.sync_api import Page, expect
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+
+from .steps import PASSWORD, fill_in_registration
+
+pytestmark = pytest.mark.e2e
+
+# Django's message, with a typographic apostrophe.
+PASSWORDS_DIFFER = "The two password fields didn\N{RIGHT SINGLE QUOTATION MARK}t match."
+
+
+@pytest.mark.parametrize(
+    ("email", "confirmation", "error"),
+    [
+        ("ada.example.com", PASSWORD, "Enter a valid email address."),
+        ("taken@example.com", PASSWORD, "An account with this email address already exists."),
+        ("ada@example.com", "a different passphrase", PASSWORDS_DIFFER),
+    ],
+    ids=["invalid-email", "already-registered", "mismatched-passwords"],
+)
+def test_bad_input_shows_its_form_error_and_enqueues_nothing(
+    page: Page, site_url: str, email: str, confirmation: str, error: str
+):
+    """Someone fills in the registration form wrongly: an address that is not
+    one, an address already registered, or a confirmation that differs from the
+    password. The form comes back with the error next to the field, nobody new
+    is registered and no task is enqueued, so no email will be sent.
+    """
+    User.objects.create_user("taken@example.com", PASSWORD)
+
+    fill_in_registration(page, site_url, email, confirmation=confirmation)
+    page.get_by_role("button", name="Register").click()
+
+    expect(page.locator(".errorlist")).to_have_text(error)
+    expect(page.get_by_role("button", name="Register")).to_be_visible()
+    assert list(User.objects.values_list("email", flat=True)) == ["taken@example.com"]
+    assert not DBTaskResult.objects.exists(), "a task was enqueued for a form with errors"

@@ -1,0 +1,44 @@
+"""Scenario 4: a task is enqueued only if the transaction that asked for it commits."""
+
+import pytest
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+from playwright.sync_api import Page
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.tasks import send_welcome_email
+from {{ cookiecutter.project_slug }}.taskstatus.enqueue import enqueue_on_commit
+
+from .steps import PASSWORD, register
+
+pytestmark = pytest.mark.e2e
+
+
+class RegistrationFailed(Exception):
+    """Something went wrong after the welcome email was asked for."""
+
+
+def test_a_registration_that_rolls_back_enqueues_nothing_and_sends_nothing(
+    page: Page, site_url: str, smtp
+):
+    """Carol's registration fails after her welcome email was asked for: it rolls back.
+
+    The test plays the register view's part, in one transaction: it creates
+    Carol's account, asks for her welcome email with enqueue_on_commit as the
+    view does, then fails. The transaction rolls back, and with it the account:
+    no task was enqueued. Then Dan registers in the browser. Once the `emails`
+    worker has sent his welcome email, which was enqueued after Carol's would
+    have been, the mail server still has received nothing for Carol.
+    """
+    with pytest.raises(RegistrationFailed), transaction.atomic():
+        carol = User.objects.create_user("carol@example.com", PASSWORD)
+        enqueue_on_commit(send_welcome_email, carol.pk, owner=carol)
+        raise RegistrationFailed
+
+    assert not User.objects.filter(email="carol@example.com").exists()
+    assert not DBTaskResult.objects.exists(), "a task was enqueued by a rolled-back transaction"
+
+    register(page, site_url, "dan@example.com")
+    smtp.wait_for_messages(1, to="dan@example.com", timeout=10)
+    assert [email.recipients for email in smtp.messages] == [["dan@example.com"]]
+    assert DBTaskResult.objects.count() == 1

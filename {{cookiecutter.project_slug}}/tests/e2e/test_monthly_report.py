@@ -1,0 +1,71 @@
+"""Scenario 2: a monthly report is built in the background, with a progress bar."""
+
+import calendar
+import csv
+import datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+
+from .steps import PASSWORD, last_month, register, request_report, wait_in_page
+
+pytestmark = pytest.mark.e2e
+
+PROGRESS = "document.querySelector('[data-testid=report-progress]').value"
+
+
+def registered_on(*days: int) -> dict[datetime.date, int]:
+    """Register one user per day given, on that day of last month; count them per date."""
+    month, registrations = last_month(), {}
+    for number, day in enumerate(days):
+        date = month.replace(day=day)
+        joined = datetime.datetime.combine(date, datetime.time(12), tzinfo=datetime.UTC)
+        User.objects.create_user(f"user{number}@example.com", PASSWORD, date_joined=joined)
+        registrations[date] = registrations.get(date, 0) + 1
+    return registrations
+
+
+def test_a_monthly_report_shows_its_progress_and_its_csv_counts_the_registrations(
+    page: Page, site_url: str, screenshot
+):
+    """Three people registered last month: two on the 3rd, one on the 17th.
+
+    Rosa registers (today, so outside last month), opens Reports and asks for
+    last month's report. Its page shows a progress bar that advances while the
+    `reports` worker counts day after day, then a download link. The CSV has one
+    row per day of the month: 2 registrations on the 3rd, 1 on the 17th, 0 on
+    every other day. (The test creates the three earlier users directly in the
+    database, since nobody can register in the past.)
+    """
+    registrations = registered_on(3, 3, 17)
+    month = last_month()
+    register(page, site_url, "rosa@example.com")
+
+    request_report(page, site_url, f"{month:%Y-%m}")
+    wait_in_page(
+        page,
+        f"{PROGRESS} > 0 && {PROGRESS} < 100",
+        waiting_for="the progress bar to show a report half done",
+    )
+    screenshot(page, "report-progress.png")
+    expect(page.get_by_test_id("task-status")).to_have_text("SUCCESSFUL", timeout=15_000)
+    wait_in_page(page, f"{PROGRESS} === 100", waiting_for="the progress bar to be full")
+    download_link = page.get_by_test_id("report-download")
+    expect(download_link).to_be_visible()
+    screenshot(page, "report-done.png")
+
+    with page.expect_download() as download:
+        download_link.click()
+    assert download.value.suggested_filename == f"registrations-{month:%Y-%m}.csv"
+    with Path(download.value.path()).open(newline="") as csv_file:
+        rows = list(csv.reader(csv_file))
+
+    days = calendar.monthrange(month.year, month.month)[1]
+    dates = [month.replace(day=day) for day in range(1, days + 1)]
+    assert rows == [
+        ["date", "registrations"],
+        *([date.isoformat(), str(registrations.get(date, 0))] for date in dates),
+    ]
