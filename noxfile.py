@@ -88,3 +88,20 @@ def demo(session: nox.Session) -> None:
     session.log("Open http://127.0.0.1:8000/ and register: the welcome email appears")
     session.log("in the output of the `emails` worker. Press Ctrl+C to stop.")
     subprocess.run(["honcho", "start", "--port", "8000"], cwd=project, env=env, check=False)
+
+
+@nox.session(python=PYTHON)
+@nox.parametrize("database", ["sqlite", "postgresql"])
+def e2e(session: nox.Session, database: str) -> None:
+    """Bake with `database` and run only the baked project's end-to-end tests (`pytest -m e2e`).
+
+    They drive Chromium: the one CHROMIUM_PATH names, else Playwright's own (installed here).
+    """
+    project = bake(session, f"e2e-{database}", database=database)
+    bin_dir = install_project(session, project)
+    with session.chdir(project):
+        if not os.environ.get("CHROMIUM_PATH"):
+            session.run(str(bin_dir / "playwright"), "install", "chromium", external=True)
+        session.run(
+            str(bin_dir / "pytest"), "-m", "e2e", "--durations=5", *session.posargs, external=True
+        )
