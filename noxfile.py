@@ -36,8 +36,8 @@ def bake(session: nox.Session, name: str, **context: str) -> Path:
     return project
 
 
-def install_project(session: nox.Session, project: Path) -> Path:
-    """Install the baked project with its dev group into its own .venv; return its bin/."""
+def install_project(session: nox.Session, project: Path, groups: tuple[str, ...] = ()) -> Path:
+    """Install the baked project with its dev group and `groups` into its .venv; return bin/."""
     session.install("uv")
     # nox points UV_PROJECT_ENVIRONMENT at the session's venv: aim it at the project's.
     with session.chdir(project):
@@ -47,6 +47,7 @@ def install_project(session: nox.Session, project: Path) -> Path:
             "--quiet",
             "--python",
             str(session.python or PYTHON),
+            *(f"--group={group}" for group in groups),
             env={"UV_PROJECT_ENVIRONMENT": str(project / ".venv")},
         )
     return project / ".venv" / "bin"
@@ -74,6 +75,28 @@ def activated(bin_dir: Path) -> dict[str, str]:
         k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}
     }
     return env | {"PATH": f"{bin_dir}{os.pathsep}{env['PATH']}", "VIRTUAL_ENV": str(bin_dir.parent)}
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Bake the defaults and run their benchmarks (~10 min); results and plots go to docs/.
+
+    Prints a table, and writes results.md, results.csv and PNG plots to
+    docs/benchmarks/, which docs/benchmarks.md shows. `nox -s bench -- --smoke`
+    runs in seconds; other arguments go to `python -m bench` (see --help).
+    """
+    project = bake(session, "bench")
+    bin_dir = install_project(session, project, groups=("bench",))
+    with session.chdir(project):
+        session.run(
+            str(bin_dir / "python"),
+            "-m",
+            "bench",
+            "--out",
+            str(ROOT / "docs" / "benchmarks"),
+            *session.posargs,
+            external=True,
+        )
 
 
 @nox.session(python=PYTHON)

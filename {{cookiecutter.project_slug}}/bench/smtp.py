@@ -1,0 +1,40 @@
+"""The end-to-end tests' SMTP server, noting when each message arrives, and able to answer late.
+
+Arrival times give the welcome email's latency (enqueue to message received);
+`reply_delay` makes the server answer each message late, like a distant mail
+provider, for the request that sends its email inline.
+"""
+
+import asyncio
+import threading
+import time
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from {{ cookiecutter.project_slug }}.testing.smtp import SMTPServer
+
+
+class TimedSMTPServer(SMTPServer):
+    """An SMTPServer that records each recipient's arrival time (time.perf_counter())."""
+
+    def __init__(self, *, reply_delay: float = 0.0, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.reply_delay = reply_delay
+        self._arrivals: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        """Note the arrival, wait `reply_delay` seconds, then answer as the test server does."""
+        arrived = time.perf_counter()
+        with self._lock:
+            for recipient in envelope.rcpt_tos:
+                self._arrivals[recipient] = arrived
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
+        return await super().handle_DATA(server, session, envelope)
+
+    def arrival(self, recipient: str, timeout: float) -> float:
+        """When the message to `recipient` arrived; waits for it up to `timeout` seconds."""
+        self.wait_for_messages(1, to=recipient, timeout=timeout)
+        with self._lock:
+            return self._arrivals[recipient]
