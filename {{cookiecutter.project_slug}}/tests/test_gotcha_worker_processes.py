@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,8 @@ import pytest
 from django.conf import settings
 
 from {{ cookiecutter.project_slug }}.reports.tasks import generate_monthly_report
+from {{ cookiecutter.project_slug }}.testing.waiting import wait_until
+from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 
 TIMEOUT = 20  # seconds for anything a test waits for
 SECONDS_PER_DAY = "0.05"  # a February report then takes about 1.4 s
@@ -120,102 +121,81 @@ def task_state(env: dict[str, str], task_id: str, run_worker_first: bool = False
     )
 
 
-class Worker:
-    """A `db_worker` subprocess on the reports queue, whose log lines we can wait for."""
+def start_worker(
+    env: dict[str, str], worker_id: str, log_path: Path, *options: str
+) -> WorkerProcess:
+    """A real `db_worker` process on the reports queue, as the Procfile starts one."""
+    worker = WorkerProcess(
+        ["reports"],
+        worker_id=worker_id,
+        settings=env["DJANGO_SETTINGS_MODULE"],
+        env=env,
+        log_path=log_path,
+        extra_args=options,
+    )
+    return worker.start()
 
-    def __init__(self, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "manage", "db_worker", "--queue-name", "reports",
-             "--interval", "0.1", "--no-startup-delay", "--worker-id", "shutdown-test"],
-            cwd=Path(settings.BASE_DIR),
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )  # fmt: skip
-        self.lines: list[str] = []
-        self._new_line = threading.Condition()
-        threading.Thread(target=self._read, daemon=True).start()
 
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            with self._new_line:
-                self.lines.append(line)
-                self._new_line.notify_all()
-
-    def wait_for_log(self, text: str) -> None:
-        """Wait until the worker logs a line containing `text`."""
-        with self._new_line:
-            found = self._new_line.wait_for(
-                lambda: any(text in line for line in self.lines), timeout=TIMEOUT
-            )
-        assert found, f"the worker did not log {text!r} within {TIMEOUT} s:\n{''.join(self.lines)}"
-
-    def line_number(self, text: str) -> int:
-        """The index of the first line logged that contains `text`."""
-        return next(i for i, line in enumerate(self.lines) if text in line)
-
-    def signal(self, signum: int) -> None:
-        self.process.send_signal(signum)
-
-    def exit_code(self) -> int:
-        return self.process.wait(timeout=TIMEOUT)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=TIMEOUT)
+def wait_for_log(worker: WorkerProcess, text: str) -> None:
+    """Wait until the worker logged a line containing `text`."""
+    wait_until(
+        lambda: text in worker.output(), timeout=TIMEOUT, waiting_for=f"the worker to log {text!r}"
+    )
 
 
 @pytest.fixture
-def worker(worker_env) -> Iterator[Worker]:
-    started = Worker(worker_env)
+def worker(worker_env, tmp_path) -> Iterator[WorkerProcess]:
+    started = start_worker(worker_env, "shutdown-test", tmp_path / "worker.log")
     yield started
-    started.stop()
+    if started.is_running:
+        started.kill()
 
 
-def test_two_workers_on_one_queue_never_run_the_same_task(worker_env):
-    task_ids = enqueue_reports(worker_env, count=8)
+def test_two_workers_on_one_queue_never_run_the_same_task(worker_env, tmp_path):
     env = {**worker_env, "REPORT_SECONDS_PER_DAY": "0.01"}  # ~0.3 s per report
-    command = [sys.executable, "-m", "manage", "db_worker", "--queue-name", "reports",
-               "--batch", "--no-startup-delay", "--worker-id"]  # fmt: skip
-    workers = [
-        subprocess.Popen([*command, name], cwd=settings.BASE_DIR, env=env)  # noqa: S603
-        for name in ("worker-a", "worker-b")
-    ]
-    assert [worker.wait(timeout=TIMEOUT) for worker in workers] == [0, 0]
+    workers = [start_worker(env, name, tmp_path / f"{name}.log") for name in ("a", "b")]
+    try:
+        for worker in workers:
+            worker.wait_until_ready()
+        task_ids = enqueue_reports(worker_env, count=8)
+        wait_until(
+            lambda: sum(w.output().count("state=SUCCESSFUL") for w in workers) == len(task_ids),
+            timeout=TIMEOUT,
+            waiting_for="the two workers to finish the eight reports",
+        )
+    finally:
+        for worker in workers:
+            worker.stop()
 
     ran_by = run_python(
         worker_env,
         "from django.tasks import default_task_backend\n"
         f"for task_id in {task_ids!r}:\n"
-        "    result = default_task_backend.get_result(task_id)\n"
-        "    print(result.status, *result.worker_ids)",
+        "    print(*default_task_backend.get_result(task_id).worker_ids)",
     ).splitlines()
     assert len(ran_by) == len(task_ids)
-    assert {line.split()[0] for line in ran_by} == {"SUCCESSFUL"}
-    assert all(len(line.split()) == 2 for line in ran_by), "a task ran twice"  # one worker each
-    assert {line.split()[1] for line in ran_by} == {"worker-a", "worker-b"}  # both took some
+    assert all(len(line.split()) == 1 for line in ran_by), "a task ran twice"
+    assert set(ran_by) == {"a", "b"}  # both workers took some
 
 
 def test_one_sigterm_lets_the_running_task_finish(worker_env, worker):
     task_id = enqueue_report(worker_env)
-    worker.wait_for_log(f"Task id={task_id} path=")  # the RUNNING line
+    wait_for_log(worker, f"Task id={task_id} path=")  # the RUNNING line
 
-    worker.signal(signal.SIGTERM)
+    worker.process.send_signal(signal.SIGTERM)
 
-    assert worker.exit_code() == 0
+    assert worker.process.wait(timeout=TIMEOUT) == 0
     assert task_state(worker_env, task_id) == "SUCCESSFUL"
     # The signal arrived while the task ran, not after it was done.
-    assert worker.line_number("shutting down gracefully") < worker.line_number("SUCCESSFUL")
+    log = worker.output()
+    assert log.index("shutting down gracefully") < log.index("SUCCESSFUL")
 
 
 def test_a_killed_worker_leaves_its_task_running_forever(worker_env, worker):
     task_id = enqueue_report(worker_env)
-    worker.wait_for_log(f"Task id={task_id} path=")
+    wait_for_log(worker, f"Task id={task_id} path=")
 
-    worker.signal(signal.SIGKILL)
-    assert worker.exit_code() == -signal.SIGKILL
+    assert worker.kill() == -signal.SIGKILL
 
     # A new worker finds nothing to do: the task is not READY, and never will be.
     assert task_state(worker_env, task_id, run_worker_first=True) == "RUNNING"
