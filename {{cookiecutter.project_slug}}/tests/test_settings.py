@@ -65,7 +65,7 @@ def test_welcome_emails_outrank_reports():
 
 def test_workers_have_stable_meaningful_ids():
     for line in PROCFILE.read_text().splitlines():
-        if "db_worker" in line:
+        if re.match(r"^\w+:", line) and "db_worker" in line:
             name = line.split(":")[0]
             assert f'--worker-id "{name}@' in line
 

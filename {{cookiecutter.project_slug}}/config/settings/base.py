@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}.hello",
     "{{ cookiecutter.project_slug }}.reports",
     "{{ cookiecutter.project_slug }}.taskstatus",
+    "{{ cookiecutter.project_slug }}.workers",
 ]
 
 MIDDLEWARE = [
@@ -109,11 +110,20 @@ TASKS = {
     }
 }
 
+# Worker liveness (the workers app; run workers with `heartbeat_db_worker`).
+# Each worker writes a heartbeat every WORKER_HEARTBEAT_SECONDS. A task RUNNING
+# on a worker silent for WORKER_STALE_AFTER_SECONDS is run again by another one.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5.0)
+WORKER_STALE_AFTER_SECONDS = env.float("WORKER_STALE_AFTER_SECONDS", default=30.0)
+
 # Email
 # https://docs.djangoproject.com/en/6.1/topics/email/
 # Each environment defines MAILERS["default"]; development prints to the console.
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="{{ cookiecutter.author_email }}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A welcome email the mail server could not take (unreachable, or "try again
+# later") is retried after each of these delays in seconds, then given up on.
+EMAIL_RETRY_DELAYS = env.list("EMAIL_RETRY_DELAYS", cast=float, default=[60, 300, 900, 3600])
 
 # Authentication
 # https://docs.djangoproject.com/en/6.1/topics/auth/customizing/
@@ -159,6 +169,12 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The project's own: worker heartbeats, recovered tasks, scheduled retries.
+        "{{ cookiecutter.project_slug }}": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }
 

@@ -26,6 +26,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set by the welcome email task once the mail server took the message, so a
+    # second run of the task (after a worker crash) does not send it again.
+    welcome_email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

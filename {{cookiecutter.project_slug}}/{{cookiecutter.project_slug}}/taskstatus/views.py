@@ -1,5 +1,7 @@
 """A task's status, as a page that polls and as the JSON it polls."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -7,8 +9,12 @@ from django.tasks import TaskResult, default_task_backend
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.views.decorators.http import require_GET
 
+from ..workers.retries import latest_attempt_id
 from .models import TaskOwner
 from .status import describe
+
+# What backends use as task ids: UUIDs (django-tasks-db), random letters and digits.
+TASK_ID = re.compile(r"[-\w]{1,64}")
 
 
 def get_owned_result(request: HttpRequest, task_id: str) -> TaskResult:
@@ -16,12 +22,16 @@ def get_owned_result(request: HttpRequest, task_id: str) -> TaskResult:
 
     Unknown, malformed and someone else's ids get the same 404, so the answer
     does not even reveal whether a task exists. The ownership check runs first:
-    a malformed id never reaches the backend.
+    a malformed id never reaches the backend, and one that is not even shaped
+    like an id (a NUL byte, which PostgreSQL refuses) not the database either.
+    A task that was retried shows its latest attempt (see workers/retries.py).
     """
+    if not TASK_ID.fullmatch(task_id):
+        raise Http404("No such task.")
     if not TaskOwner.objects.filter(task_id=task_id, owner=request.user).exists():
         raise Http404("No such task.")
     try:
-        return default_task_backend.get_result(task_id)
+        return default_task_backend.get_result(latest_attempt_id(task_id))
     except TaskResultDoesNotExist:  # pruned with prune_db_task_results
         raise Http404("No such task.") from None
 

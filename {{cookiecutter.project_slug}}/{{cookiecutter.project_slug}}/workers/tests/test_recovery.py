@@ -1,0 +1,98 @@
+"""Which RUNNING tasks count as orphaned, and what recovery does with them."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from ...hello.tasks import say_hello
+from ..models import WorkerHeartbeat
+from ..recovery import MAX_ATTEMPTS, WORKER_LOST, recover_orphaned_tasks
+
+STALE_AFTER = 30.0
+
+pytestmark = pytest.mark.django_db
+
+
+def running_task(*worker_ids: str, started_ago: float = 60) -> str:
+    """A task RUNNING on the last of `worker_ids` since `started_ago` seconds."""
+    task_id = say_hello.enqueue("Ada").id
+    DBTaskResult.objects.filter(pk=task_id).update(
+        status="RUNNING",
+        started_at=timezone.now() - timedelta(seconds=started_ago),
+        worker_ids=list(worker_ids),
+    )
+    return task_id
+
+
+def heartbeat(worker_id: str, seen_ago: float) -> None:
+    """A worker whose last heartbeat was `seen_ago` seconds ago."""
+    seen = timezone.now() - timedelta(seconds=seen_ago)
+    WorkerHeartbeat.objects.create(
+        worker_id=worker_id, queues="default", started_at=seen, last_seen_at=seen
+    )
+
+
+def status(task_id: str) -> str:
+    return say_hello.get_result(task_id).status
+
+
+def test_the_task_of_a_worker_that_stopped_beating_is_ready_again():
+    heartbeat("dead", seen_ago=STALE_AFTER + 5)
+    task_id = running_task("dead")
+
+    assert recover_orphaned_tasks(STALE_AFTER) == [task_id]
+
+    assert status(task_id) == "READY"
+    assert say_hello.get_result(task_id).worker_ids == ["dead"]  # its history stays
+    assert not WorkerHeartbeat.objects.exists()  # the dead worker is forgotten
+
+
+def test_the_task_of_a_worker_without_any_heartbeat_is_ready_again():
+    task_id = running_task("never-seen")
+    assert recover_orphaned_tasks(STALE_AFTER) == [task_id]
+    assert status(task_id) == "READY"
+
+
+def test_the_task_of_a_live_worker_is_left_alone_however_long_it_runs():
+    heartbeat("alive", seen_ago=1)
+    task_id = running_task("dead", "alive", started_ago=3600)  # its second attempt
+
+    assert recover_orphaned_tasks(STALE_AFTER) == []
+    assert status(task_id) == "RUNNING"
+
+
+def test_a_task_that_just_started_is_not_judged_yet():
+    task_id = running_task("unknown", started_ago=1)
+    assert recover_orphaned_tasks(STALE_AFTER) == []
+    assert status(task_id) == "RUNNING"
+
+
+def test_a_task_that_lost_too_many_workers_fails_with_worker_lost():
+    task_id = running_task(*[f"dead-{n}" for n in range(MAX_ATTEMPTS)])
+
+    assert recover_orphaned_tasks(STALE_AFTER) == [task_id]
+
+    result = say_hello.get_result(task_id)
+    assert result.status == "FAILED"
+    assert result.errors[0].exception_class_path == WORKER_LOST
+    assert "dead-2" in result.errors[0].traceback
+
+
+def test_finished_and_waiting_tasks_are_never_touched():
+    waiting = say_hello.enqueue("Ada").id
+    done = running_task("dead")
+    DBTaskResult.objects.filter(pk=done).update(status="SUCCESSFUL")
+
+    assert recover_orphaned_tasks(STALE_AFTER) == []
+    assert (status(waiting), status(done)) == ("READY", "SUCCESSFUL")
+
+
+def test_the_recover_tasks_command_reports_what_it_recovered():
+    task_id = running_task("dead")
+    out = io.StringIO()
+    call_command("recover_tasks", stdout=out)
+    assert f"Recovered 1 task(s) of dead workers.\n  {task_id}\n" == out.getvalue()
