@@ -100,6 +100,32 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+@nox.parametrize("database", ["sqlite", "postgresql"])
+def load(session: nox.Session, database: str) -> None:
+    """Bake with `database`; 1,000 registrations under load, and 1,200 hostile inputs.
+
+    Runs the baked project's load test (tests/load/: gunicorn and two `emails`
+    workers with production settings, 8 clients; it prints its figures) with
+    LOAD_REGISTRATIONS=1000, and its property-based tests of hostile input with
+    HYPOTHESIS_PROFILE=full. Set LOAD_REGISTRATIONS or LOAD_SETTINGS to change
+    the run (LOAD_SETTINGS=config.settings.production keeps production's slow
+    password hasher).
+    """
+    project = bake(session, f"load-{database}", database=database)
+    bin_dir = install_project(session, project)
+    env = {
+        "LOAD_REGISTRATIONS": os.environ.get("LOAD_REGISTRATIONS", "1000"),
+        "HYPOTHESIS_PROFILE": "full",
+    }
+    with session.chdir(project):
+        session.run(
+            str(bin_dir / "pytest"), "-p", "no:cacheprovider", "--hypothesis-show-statistics",
+            "tests/load", "tests/test_hostile_input.py", *session.posargs,
+            env=env, external=True,
+        )  # fmt: skip
+
+
+@nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
     """Bake the defaults into build/demo, install, migrate, and run the site and its workers."""
     project = bake(session, "demo")

@@ -1,0 +1,234 @@
+"""Hostile input: whatever a client sends, no view answers 500.
+
+Property-based tests (Hypothesis) throw generated input at every view: the
+registration form, the report form, the task status page and its JSON, the
+report pages and the CSV download. Each answer must be the one a careful site
+gives: a form error, a redirect to log in, 403 without a CSRF token, 404 for
+an id that is not the user's own (unknown, malformed or someone else's), 400
+for a request too large to read.
+
+How many cases: the `ci` profile (the default) runs EXAMPLES["ci"] per test;
+`HYPOTHESIS_PROFILE=full` (what `nox -s load` runs) runs EXAMPLES["full"], over
+1,000 in all. `pytest --hypothesis-show-statistics` prints the counts.
+"""
+
+import datetime
+import os
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.hello.tasks import say_hello
+from {{ cookiecutter.project_slug }}.reports.models import Report
+from {{ cookiecutter.project_slug }}.taskstatus.models import TaskOwner
+
+EXAMPLES = {"ci": 15, "full": 150}  # per property test; 8 tests: 120 and 1,200 cases in all
+for name, examples in EXAMPLES.items():
+    settings.register_profile(
+        name,
+        max_examples=examples,
+        deadline=None,  # a shared CI machine is slow now and then: no per-example deadline
+        database=None,  # no .hypothesis/ folder in the project; failures print their input
+        # One database per test, not per example: the examples share the users below.
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+REGISTER = reverse("register")
+REPORTS = reverse("reports:list")
+LOG_IN = reverse("login")
+
+# What a hostile client types: any text (control characters and NUL included),
+# valid and invalid addresses, very long values, several values for one field.
+any_text = st.text(max_size=300)
+value = st.one_of(any_text, st.emails(), st.text(alphabet="a@.-", max_size=30), st.just(""))
+form_data = st.one_of(
+    st.dictionaries(
+        keys=st.one_of(st.sampled_from(["email", "password1", "password2", "month"]), any_text),
+        values=st.one_of(value, st.lists(value, max_size=3)),
+        max_size=6,
+    ),
+    # Well-formed registrations, so that some succeed.
+    st.builds(
+        lambda email, password: {"email": email, "password1": password, "password2": password},
+        st.emails(),
+        st.text(min_size=10, max_size=40),
+    ),
+)
+# Months as the form expects them, or nearly: any year, any month number.
+month = st.one_of(
+    any_text,
+    st.builds("{:04d}-{:02d}".format, st.integers(-1, 10_000), st.integers(-1, 13)),
+    st.dates().map(lambda day: day.strftime("%Y-%m")),
+)
+# Task ids: anything, UUIDs like real ones, and the ids of another user's tasks.
+task_id = st.one_of(any_text, st.uuids().map(str))
+report_pk = st.integers(min_value=-1, max_value=2**70)
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return User.objects.create_user("alice@example.com", "correct horse battery staple")
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return User.objects.create_user("bob@example.com", "correct horse battery staple")
+
+
+@pytest.fixture
+def alices_task(alice, captured_tasks) -> str:
+    result = say_hello.enqueue("Alice")
+    TaskOwner.objects.create(task_id=result.id, owner=alice)
+    captured_tasks.run_all()
+    return result.id
+
+
+@pytest.fixture
+def alices_report(alice) -> Report:
+    return Report.objects.create(owner=alice, month=datetime.date(2026, 1, 1), content="date\n")
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def task_urls(task_id: str) -> list[str]:
+    """The status page and JSON of a task id, quoted as a browser would send it."""
+    quoted = quote(task_id, safe="")
+    return [f"/tasks/{quoted}/", f"/tasks/{quoted}/status.json"]
+
+
+def report_urls(pk: int) -> list[str]:
+    return [f"/reports/{pk}/", f"/reports/{pk}/status.json", f"/reports/{pk}/download.csv"]
+
+
+@pytest.mark.django_db(transaction=True)  # a registration enqueues on commit
+@given(data=form_data)
+def test_registration_answers_any_post_with_the_form_or_a_redirect(captured_tasks, data):
+    before = User.objects.count()
+    response = Client().post(REGISTER, data)
+
+    if response.status_code == 200:
+        assert response.context["form"].errors
+        assert User.objects.count() == before
+    else:
+        assert response.status_code == 302
+        assert response.url.startswith("/tasks/")
+        assert User.objects.count() == before + 1
+
+
+@pytest.mark.django_db
+@given(data=form_data)
+def test_a_post_without_csrf_token_is_refused(alice, data):
+    anonymous, signed_in = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    signed_in.force_login(alice)
+
+    assert anonymous.post(REGISTER, data).status_code == 403
+    assert signed_in.post(REPORTS, data).status_code == 403
+    assert User.objects.count() == 1
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # a report request enqueues on commit
+@given(month=month)
+def test_report_requests_answer_any_month_with_the_form_or_a_redirect(alice, captured_tasks, month):
+    before = Report.objects.count()
+    response = logged_in(alice).post(REPORTS, {"month": month})
+
+    if response.status_code == 200:
+        assert response.context["form"].errors["month"]
+        assert Report.objects.count() == before
+    else:
+        assert response.status_code == 302
+        report = Report.objects.latest("requested_at")
+        assert report.month <= datetime.date.today()
+
+
+@pytest.mark.django_db
+@given(task_id=task_id, pk=report_pk)
+def test_anonymous_visitors_are_sent_to_log_in(task_id, pk):
+    client = Client()
+    for url in [REPORTS, *task_urls(task_id), *report_urls(pk)]:
+        response = client.get(url)
+        # An id the URL patterns reject is 404 before any login check.
+        if response.status_code != 404:
+            assert response.status_code == 302, url
+            assert response.url.startswith(f"{LOG_IN}?next=")
+    response = client.post(REPORTS, {"month": "2026-01"})
+    assert (response.status_code, response.url.split("?")[0]) == (302, LOG_IN)
+
+
+@pytest.mark.django_db
+@given(task_id=task_id)
+@example(task_id="\x00")  # PostgreSQL refuses NUL in text: this once answered 500
+@example(task_id="a" * 65)  # longer than any task id
+def test_task_ids_that_are_not_ones_own_are_not_found(alices_task, bob, task_id):
+    client = logged_in(bob)
+    for url in task_urls(task_id) + task_urls(alices_task):
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.django_db
+@given(pk=report_pk)
+@example(pk=2**63)  # past PostgreSQL's bigint
+def test_report_ids_that_are_not_ones_own_are_not_found(alices_report, bob, pk):
+    client = logged_in(bob)
+    for url in report_urls(pk) + report_urls(alices_report.pk):
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.django_db
+@given(task_id=task_id, pk=report_pk)
+def test_owners_still_see_their_own_whatever_else_was_asked(
+    alice, alices_task, alices_report, task_id, pk
+):
+    client = logged_in(alice)
+    for url in task_urls(task_id) + report_urls(pk):
+        assert client.get(url).status_code in {200, 404}, url
+    for url in task_urls(alices_task) + report_urls(alices_report.pk):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+@given(method=st.sampled_from(["put", "patch", "delete", "options"]), task_id=task_id)
+def test_other_methods_are_not_allowed(alice, alices_task, method, task_id):
+    client = logged_in(alice)
+    for url in [REGISTER, *task_urls(alices_task)]:
+        assert getattr(client, method)(url).status_code == 405, url
+    for url in task_urls(task_id):  # 404 if no URL pattern matches it
+        assert getattr(client, method)(url).status_code in {404, 405}, url
+
+
+@pytest.mark.django_db
+def test_a_10_mb_post_is_refused_as_a_bad_request():
+    size = 10 * 1024 * 1024
+    assert size > django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = Client().post(REGISTER, {"email": "a" * size})
+    assert response.status_code == 400
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_post_with_too_many_fields_is_refused_as_a_bad_request():
+    fields = {f"field{n}": "x" for n in range(django_settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    assert Client().post(REGISTER, fields).status_code == 400
+
+
+@pytest.mark.django_db
+def test_an_oversized_email_address_is_a_form_error():
+    email = "a" * 300 + "@example.com"
+    response = Client().post(
+        REGISTER, {"email": email, "password1": "x9!long-pass", "password2": "x9!long-pass"}
+    )
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["email"]
+    assert "at most 254 characters" in error
