@@ -154,3 +154,41 @@ def e2e(session: nox.Session, database: str) -> None:
         session.run(
             str(bin_dir / "pytest"), "-m", "e2e", "--durations=5", *session.posargs, external=True
         )
+
+
+DOCS = ROOT / "docs"
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the tutorial (docs/) into build/docs/html with warnings as errors.
+
+    docs/conf.py bakes the template and includes the baked project's code, so an
+    include that no longer matches the code fails the build. First, the end-to-end
+    tests of a baked project take the screenshots the pages show; `nox -s docs --
+    --no-screenshots` skips them (each page then says where its screenshot goes).
+    """
+    session.install("-r", str(DOCS / "requirements.txt"))
+    options = []
+    if "--no-screenshots" not in session.posargs:
+        take_screenshots(session, DOCS / "_generated" / "screenshots")
+        options = ["-D", "screenshots_required=1"]  # a missing screenshot fails the build
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-n", "-b", "html", *options,
+        str(DOCS), str(BUILD / "docs" / "html"),
+    )  # fmt: skip
+
+
+def take_screenshots(session: nox.Session, target: Path) -> None:
+    """Run a baked project's end-to-end tests, which save their screenshots into `target`."""
+    project = bake(session, "docs-screenshots")
+    bin_dir = install_project(session, project)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    with session.chdir(project):
+        if not os.environ.get("CHROMIUM_PATH"):
+            session.run(str(bin_dir / "playwright"), "install", "chromium", external=True)
+        session.run(
+            str(bin_dir / "pytest"), "-m", "e2e", "-p", "no:cacheprovider",
+            env={"E2E_SCREENSHOT_DIR": str(target)}, external=True,
+        )  # fmt: skip

@@ -1,0 +1,93 @@
+"""`project-file`: a literalinclude from the project baked by conf.py, captioned with its path.
+
+    ```{project-file} tasks_demo/hello/tasks.py
+    :pyobject: say_hello
+    ```
+
+The path is relative to the baked project, and is the caption, so a caption
+cannot disagree with the file shown. `:database: postgresql` reads the project
+baked with PostgreSQL instead of SQLite. `:lines:` is refused: line numbers
+drift silently when the file changes, while `:pyobject:`, `:start-at:` and
+`:end-at:` fail the build (a warning, and the build runs with -W).
+
+`template-file` is the same for a file of the template repository itself.
+"""
+
+from pathlib import PurePosixPath
+
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.directives.code import LiteralInclude
+from sphinx.util.typing import ExtensionMetadata
+
+LANGUAGES = {
+    ".py": "python",
+    ".html": "html+django",
+    ".txt": "django",
+    ".js": "javascript",
+    ".toml": "toml",
+    ".json": "json",
+    ".css": "css",
+    ".md": "markdown",
+    ".sh": "bash",
+}
+BY_NAME = {"Procfile": "bash", ".env.example": "bash", ".env": "bash"}
+
+
+def language_of(path: str) -> str:
+    """The Pygments lexer for a file, from its name."""
+    name = PurePosixPath(path)
+    return BY_NAME.get(name.name) or LANGUAGES.get(name.suffix, "text")
+
+
+class TemplateFile(LiteralInclude):
+    """Include a file of the template repository; its path is the caption."""
+
+    option_spec = {  # noqa: RUF012  docutils reads it from the class
+        name: spec
+        for name, spec in LiteralInclude.option_spec.items()
+        if name not in {"lines", "caption", "language"}
+    }
+
+    def source_path(self, path: str) -> str:
+        """Where the file is, for literalinclude: absolute from the docs' source directory."""
+        return f"/../{path}"
+
+    def caption(self, path: str) -> str:
+        return path
+
+    def run(self):
+        path = self.arguments[0]
+        self.arguments[0] = self.source_path(path)
+        self.options["caption"] = self.caption(path)
+        self.options["language"] = language_of(path)
+        return super().run()
+
+
+class ProjectFile(TemplateFile):
+    """Include a file of the baked project; its path is the caption."""
+
+    option_spec = {**TemplateFile.option_spec, "database": directives.unchanged}  # noqa: RUF012
+
+    def database(self) -> str:
+        return self.options.get("database", self.env.config.project_file_default_database)
+
+    def source_path(self, path: str) -> str:
+        config = self.env.config
+        return f"/{config.project_file_root}/{self.database()}/{config.project_file_slug}/{path}"
+
+    def caption(self, path: str) -> str:
+        """The path; and the database option, when it is not the default one."""
+        database = self.database()
+        if database == self.env.config.project_file_default_database:
+            return path
+        return f"{path} (database={database})"
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_config_value("project_file_root", "_baked", "env")
+    app.add_config_value("project_file_slug", "tasks_demo", "env")
+    app.add_config_value("project_file_default_database", "sqlite", "env")
+    app.add_directive("project-file", ProjectFile)
+    app.add_directive("template-file", TemplateFile)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
