@@ -164,9 +164,10 @@ def docs(session: nox.Session) -> None:
     """Build the tutorial (docs/) into build/docs/html with warnings as errors.
 
     docs/conf.py bakes the template and includes the baked project's code, so an
-    include that no longer matches the code fails the build. First, the end-to-end
-    tests of a baked project take the screenshots the pages show; `nox -s docs --
-    --no-screenshots` skips them (each page then says where its screenshot goes).
+    include that no longer matches the code fails the build (-E reads every page
+    again, every time). First, the end-to-end tests of a baked project take the
+    screenshots the pages show; `nox -s docs -- --no-screenshots` skips them (each
+    page then says where its screenshot goes).
     """
     session.install("-r", str(DOCS / "requirements.txt"))
     options = []
@@ -174,7 +175,7 @@ def docs(session: nox.Session) -> None:
         take_screenshots(session, DOCS / "_generated" / "screenshots")
         options = ["-D", "screenshots_required=1"]  # a missing screenshot fails the build
     session.run(
-        "sphinx-build", "-W", "--keep-going", "-n", "-b", "html", *options,
+        "sphinx-build", "-E", "-W", "--keep-going", "-n", "-b", "html", *options,
         str(DOCS), str(BUILD / "docs" / "html"),
     )  # fmt: skip
 

@@ -48,6 +48,8 @@ def check_references(app: Sphinx, docname: str, source: list[str]) -> None:
                 logger.warning(f"test {name} named before any test file", location=where)
                 continue
             files = [file for file in candidates(app, current) if file.is_file()]
+            for file in files:  # read this page again when the test file changes
+                app.env.note_dependency(str(file))
             if not files:
                 logger.warning(f"no test file {current}", location=where)
             elif name and not any(
