@@ -16,7 +16,8 @@ BUILD = ROOT / "build"
 PYTHON = "3.12"
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "tests"]
+# The whole test suite: what README.md tells users to run and .ci/run runs.
+nox.options.sessions = ["lint", "tests", "docs"]
 nox.options.error_on_missing_interpreters = True
 
 # uv must use the interpreters on this machine, never download one.
@@ -65,8 +66,9 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Ruff on the template's own code (the baked code is linted by `tests`)."""
     session.install("ruff")
-    session.run("ruff", "check", "noxfile.py", "hooks", "tests")
-    session.run("ruff", "format", "--check", "noxfile.py", "hooks", "tests")
+    paths = ["noxfile.py", "hooks", "tests", "docs/conf.py", "docs/_ext"]
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
 
 
 def activated(bin_dir: Path) -> dict[str, str]:

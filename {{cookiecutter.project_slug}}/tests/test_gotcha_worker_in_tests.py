@@ -7,7 +7,7 @@ workers in tests marked `@pytest.mark.django_db(transaction=True)`.
 """
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from {{ cookiecutter.project_slug }}.hello.tasks import say_hello
 
@@ -19,7 +19,8 @@ def test_a_worker_inside_atomic_loses_the_connection():
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("Django never closes an in-memory SQLite database, the test default")
 
-    with pytest.raises(OperationalError, match="closed"), transaction.atomic():
+    # PostgreSQL raises OperationalError, a SQLite file ProgrammingError: both say "closed".
+    with pytest.raises(DatabaseError, match="closed"), transaction.atomic():
         say_hello.enqueue("Ada")
         run_worker()
 
