@@ -73,26 +73,16 @@ report_pk = st.integers(min_value=-1, max_value=2**70)
 
 
 @pytest.fixture
-def alice(db) -> User:
-    return User.objects.create_user("alice@example.com", "correct horse battery staple")
-
-
-@pytest.fixture
-def bob(db) -> User:
-    return User.objects.create_user("bob@example.com", "correct horse battery staple")
-
-
-@pytest.fixture
-def alices_task(alice, captured_tasks) -> str:
-    result = say_hello.enqueue("Alice")
-    TaskOwner.objects.create(task_id=result.id, owner=alice)
+def adas_task(ada, captured_tasks) -> str:
+    result = say_hello.enqueue("Ada")
+    TaskOwner.objects.create(task_id=result.id, owner=ada)
     captured_tasks.run_all()
     return result.id
 
 
 @pytest.fixture
-def alices_report(alice) -> Report:
-    return Report.objects.create(owner=alice, month=datetime.date(2026, 1, 1), content="date\n")
+def adas_report(ada) -> Report:
+    return Report.objects.create(owner=ada, month=datetime.date(2026, 1, 1), content="date\n")
 
 
 def logged_in(user: User) -> Client:
@@ -128,9 +118,9 @@ def test_registration_answers_any_post_with_the_form_or_a_redirect(captured_task
 
 @pytest.mark.django_db
 @given(data=form_data)
-def test_a_post_without_csrf_token_is_refused(alice, data):
+def test_a_post_without_csrf_token_is_refused(ada, data):
     anonymous, signed_in = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    signed_in.force_login(alice)
+    signed_in.force_login(ada)
 
     assert anonymous.post(REGISTER, data).status_code == 403
     assert signed_in.post(REPORTS, data).status_code == 403
@@ -140,9 +130,9 @@ def test_a_post_without_csrf_token_is_refused(alice, data):
 
 @pytest.mark.django_db(transaction=True)  # a report request enqueues on commit
 @given(month=month)
-def test_report_requests_answer_any_month_with_the_form_or_a_redirect(alice, captured_tasks, month):
+def test_report_requests_answer_any_month_with_the_form_or_a_redirect(ada, captured_tasks, month):
     before = Report.objects.count()
-    response = logged_in(alice).post(REPORTS, {"month": month})
+    response = logged_in(ada).post(REPORTS, {"month": month})
 
     if response.status_code == 200:
         assert response.context["form"].errors["month"]
@@ -171,38 +161,38 @@ def test_anonymous_visitors_are_sent_to_log_in(task_id, pk):
 @given(task_id=task_id)
 @example(task_id="\x00")  # PostgreSQL refuses NUL in text: this once answered 500
 @example(task_id="a" * 65)  # longer than any task id
-def test_task_ids_that_are_not_ones_own_are_not_found(alices_task, bob, task_id):
-    client = logged_in(bob)
-    for url in task_urls(task_id) + task_urls(alices_task):
+def test_task_ids_that_are_not_ones_own_are_not_found(adas_task, grace, task_id):
+    client = logged_in(grace)
+    for url in task_urls(task_id) + task_urls(adas_task):
         assert client.get(url).status_code == 404, url
 
 
 @pytest.mark.django_db
 @given(pk=report_pk)
 @example(pk=2**63)  # past PostgreSQL's bigint
-def test_report_ids_that_are_not_ones_own_are_not_found(alices_report, bob, pk):
-    client = logged_in(bob)
-    for url in report_urls(pk) + report_urls(alices_report.pk):
+def test_report_ids_that_are_not_ones_own_are_not_found(adas_report, grace, pk):
+    client = logged_in(grace)
+    for url in report_urls(pk) + report_urls(adas_report.pk):
         assert client.get(url).status_code == 404, url
 
 
 @pytest.mark.django_db
 @given(task_id=task_id, pk=report_pk)
 def test_owners_still_see_their_own_whatever_else_was_asked(
-    alice, alices_task, alices_report, task_id, pk
+    ada, adas_task, adas_report, task_id, pk
 ):
-    client = logged_in(alice)
+    client = logged_in(ada)
     for url in task_urls(task_id) + report_urls(pk):
         assert client.get(url).status_code in {200, 404}, url
-    for url in task_urls(alices_task) + report_urls(alices_report.pk):
+    for url in task_urls(adas_task) + report_urls(adas_report.pk):
         assert client.get(url).status_code == 200, url
 
 
 @pytest.mark.django_db
 @given(method=st.sampled_from(["put", "patch", "delete", "options"]), task_id=task_id)
-def test_other_methods_are_not_allowed(alice, alices_task, method, task_id):
-    client = logged_in(alice)
-    for url in [REGISTER, *task_urls(alices_task)]:
+def test_other_methods_are_not_allowed(ada, adas_task, method, task_id):
+    client = logged_in(ada)
+    for url in [REGISTER, *task_urls(adas_task)]:
         assert getattr(client, method)(url).status_code == 405, url
     for url in task_urls(task_id):  # 404 if no URL pattern matches it
         assert getattr(client, method)(url).status_code in {404, 405}, url

@@ -119,21 +119,6 @@ def test_database_name(django_db_setup: None) -> str:
 
 
 @pytest.fixture(scope="session")
-def smtp_server() -> Iterator[SMTPServer]:
-    """The SMTP server the `emails` worker sends to, in this process."""
-    with SMTPServer() as server:
-        yield server
-
-
-@pytest.fixture
-def smtp(smtp_server: SMTPServer) -> Iterator[SMTPServer]:
-    """The SMTP server, empty and accepting mail."""
-    smtp_server.reset()
-    yield smtp_server
-    smtp_server.reset()
-
-
-@pytest.fixture(scope="session")
 def task_workers(
     test_database_name: str, smtp_server: SMTPServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[list[WorkerProcess]]:

@@ -1,7 +1,9 @@
-"""pytest fixtures: capture the tasks a test enqueues, then run them when it says so.
+"""pytest fixtures every test of the project can ask for.
 
-A test asks for `captured_tasks`, does what enqueues a task, and runs it with
-`captured_tasks.run_all()`; accounts/tests/test_tasks.py shows it whole.
+- `captured_tasks`: capture the tasks a test enqueues, then run them when it says
+  so (`captured_tasks.run_all()`); accounts/tests/test_tasks.py shows it whole.
+- `ada` and `grace`: two users, the owner of something and someone else.
+- `smtp`: a real SMTP server in the test process, for worker subprocesses to send to.
 """
 
 from collections.abc import Iterator
@@ -9,7 +11,9 @@ from collections.abc import Iterator
 import pytest
 from django.tasks import Task, TaskResult, TaskResultStatus, task_backends
 
+from ..accounts.models import User
 from .backend import CaptureBackend
+from .smtp import SMTPServer
 
 
 class CapturedTasks:
@@ -46,3 +50,30 @@ def captured_tasks(settings) -> Iterator[CapturedTasks]:
     CaptureBackend.clear()
     yield CapturedTasks(task_backends["default"])
     CaptureBackend.clear()
+
+
+@pytest.fixture
+def ada(db) -> User:
+    """A registered user."""
+    return User.objects.create_user("ada@example.com", "correct horse battery staple")
+
+
+@pytest.fixture
+def grace(db) -> User:
+    """Another registered user, who must not see Ada's things."""
+    return User.objects.create_user("grace@example.com", "correct horse battery staple")
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SMTPServer]:
+    """An SMTP server in this process, for the whole run (worker processes send to it)."""
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp(smtp_server: SMTPServer) -> Iterator[SMTPServer]:
+    """The SMTP server, empty and accepting mail."""
+    smtp_server.reset()
+    yield smtp_server
+    smtp_server.reset()

@@ -4,8 +4,6 @@ These run the task in this process (captured_tasks) against a real SMTP server
 (testing/smtp.py); workers/tests/ runs the same against worker processes.
 """
 
-from collections.abc import Iterator
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +19,11 @@ TRY_AGAIN_LATER = "421 4.3.2 Service not available, try again later"
 REFUSED = "554 5.7.1 Message refused"
 
 
-@pytest.fixture
-def smtp(settings) -> Iterator[SMTPServer]:
-    """A real SMTP server that this process's welcome emails go to; retries 1 and 2 min later."""
-    with SMTPServer() as server:
-        settings.MAILERS = smtp_mailer(server.port)
-        settings.EMAIL_RETRY_DELAYS = [60, 120]
-        yield server
+@pytest.fixture(autouse=True)
+def mail_through_smtp(smtp: SMTPServer, settings) -> None:
+    """This process's welcome emails go to the real SMTP server; retries 1 and 2 min later."""
+    settings.MAILERS = smtp_mailer(smtp.port)
+    settings.EMAIL_RETRY_DELAYS = [60, 120]
 
 
 def smtp_mailer(port: int) -> dict:
@@ -37,11 +33,6 @@ def smtp_mailer(port: int) -> dict:
             "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5},
         }
     }
-
-
-@pytest.fixture
-def ada(db) -> User:
-    return User.objects.create_user("ada@example.com", "pw")
 
 
 def welcome(user: User):

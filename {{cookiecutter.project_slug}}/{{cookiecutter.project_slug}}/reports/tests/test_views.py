@@ -6,21 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ...accounts.models import User
 from ..models import Report
 from ..tasks import generate_monthly_report
 
 LIST = reverse("reports:list")
-
-
-@pytest.fixture
-def ada(db) -> User:
-    return User.objects.create_user("ada@example.com", "pw")
-
-
-@pytest.fixture
-def grace(db) -> User:
-    return User.objects.create_user("grace@example.com", "pw")
 
 
 @pytest.fixture

@@ -3,19 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from ...accounts.models import User
 from ...hello.tasks import say_hello
 from ..models import TaskOwner
-
-
-@pytest.fixture
-def ada(db) -> User:
-    return User.objects.create_user("ada@example.com", "pw")
-
-
-@pytest.fixture
-def grace(db) -> User:
-    return User.objects.create_user("grace@example.com", "pw")
 
 
 @pytest.fixture

@@ -35,20 +35,6 @@ def database(process_database: ScratchDatabase, django_db_blocker) -> Iterator[S
         process_database.clear()
 
 
-@pytest.fixture(scope="package")
-def smtp_server() -> Iterator[SMTPServer]:
-    with SMTPServer() as server:
-        yield server
-
-
-@pytest.fixture
-def smtp(smtp_server: SMTPServer) -> Iterator[SMTPServer]:
-    """The SMTP server, empty and accepting mail."""
-    smtp_server.reset()
-    yield smtp_server
-    smtp_server.reset()
-
-
 @pytest.fixture
 def worker_env(database: ScratchDatabase, smtp: SMTPServer) -> dict[str, str]:
     """Production settings for a worker: this database, this SMTP server, fast heartbeats."""
