@@ -7,14 +7,12 @@ Three scenarios, each with the workers the Procfile runs, polling at its interva
   the `reports` queue, served by its own worker, as in the Procfile;
 - busy reports, one worker: the same load, one worker serving both queues.
 
-Emails are enqueued one at a time, each after a random pause as long as the
-worker's cycle at most - its poll interval, or, for the worker busy with
-reports, a report: registrations arrive at any moment of that cycle, and so
-do these.
+Emails are enqueued one at a time, at moments spread evenly over the worker's
+cycle (phases.py): its poll interval, or, for the worker busy with reports, a
+report. Registrations arrive at any moment of that cycle, and so do these.
 """
 
 import datetime
-import random
 import time
 from collections.abc import Callable, Sequence
 from itertools import count
@@ -31,6 +29,7 @@ from {{ cookiecutter.project_slug }}.testing.waiting import wait_until
 
 from . import processes
 from .defaults import procfile_workers, worker_of
+from .phases import pauses
 from .plans import Plan
 from .smtp import TimedSMTPServer
 
@@ -84,14 +83,14 @@ def sample(
     smtp: TimedSMTPServer,
     emails: int,
     cycle: float,
-    rng: random.Random,
+    seed: int,
     before_each: Callable[[], None] = lambda: None,
 ) -> list[float]:
-    """Latencies of `emails` welcome emails, each enqueued at a random moment of a `cycle`."""
+    """Latencies of `emails` welcome emails, enqueued at moments spread over a `cycle`."""
     latencies = []
-    for _ in range(emails):
+    for pause in pauses(emails, cycle, seed):
         before_each()
-        time.sleep(rng.uniform(0, cycle))  # a random phase of the worker's cycle
+        time.sleep(pause)  # this sample's moment of the worker's cycle
         latencies.append(send_and_time(smtp))
     return latencies
 
@@ -114,7 +113,6 @@ def procfile_workers_for(queues: Sequence[str], logs: Path, env: dict[str, str])
 
 def measure(plan: Plan, smtp: TimedSMTPServer, logs: Path, progress: Callable[[str], None]):
     """Latencies in seconds of each scenario."""
-    rng = random.Random(6)  # noqa: S311 (pauses, not secrets; seeded to repeat the run)
     interval = worker_of("emails").interval
     # Reports that take plan.report_seconds each (31 days).
     env = {"REPORT_SECONDS_PER_DAY": str(plan.report_seconds / 31)}
@@ -122,12 +120,12 @@ def measure(plan: Plan, smtp: TimedSMTPServer, logs: Path, progress: Callable[[s
     results: dict[str, list[float]] = {}
 
     with processes.running(procfile_workers_for(["emails", "reports"], logs, env)):
-        results["idle"] = sample(smtp, plan.idle_emails, interval, rng)
+        results["idle"] = sample(smtp, plan.idle_emails, interval, seed=1)
         progress(f"{plan.idle_emails} emails, idle")
         load.start()
         try:
             results["busy reports, dedicated workers"] = sample(
-                smtp, plan.busy_emails, interval, rng, before_each=load.top_up
+                smtp, plan.busy_emails, interval, seed=2, before_each=load.top_up
             )
         finally:
             load.stop()
@@ -141,7 +139,7 @@ def measure(plan: Plan, smtp: TimedSMTPServer, logs: Path, progress: Callable[[s
         try:
             # The worker is always in some report: the email waits for the rest of it.
             results["busy reports, one worker"] = sample(
-                smtp, plan.shared_worker_emails, plan.report_seconds, rng, before_each=load.top_up
+                smtp, plan.shared_worker_emails, plan.report_seconds, 3, before_each=load.top_up
             )
         finally:
             load.stop()

@@ -3,7 +3,7 @@
 An idle worker polls: every `--interval` seconds it asks the database for a
 task. Two costs are measured while one worker, alone, finds nothing to do:
 
-- its own CPU time (from /proc, so on Linux only);
+- its own CPU time (from /proc on Linux, from `ps` elsewhere);
 - on PostgreSQL, the server's work, from the server's own counters for the
   benchmark's database (pg_stat_database): transactions committed and
   sessions (connections) opened. The server counts everything the worker
@@ -17,6 +17,7 @@ started and stopped at once measures them, and they are subtracted.
 """
 
 import os
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -79,13 +80,26 @@ def postgres_server(postgres_url: str) -> Iterator[Server]:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system) process `pid` used so far; None where /proc is missing."""
-    try:
+    """CPU time (user + system) process `pid` used so far, or None if it cannot be read."""
+    try:  # Linux: clock ticks, fields 14 and 15 of /proc/<pid>/stat (12th and 13th after the name)
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
+        pass
+    try:  # macOS and the BSDs: ps prints [[dd-]hh:]mm:ss.cc
+        output = subprocess.run(  # noqa: S603 (a fixed command and a pid)
+            ["ps", "-o", "time=", "-p", str(pid)],  # noqa: S607 (ps from the PATH)
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
         return None
-    # utime and stime: fields 14 and 15 of stat(5), the 12th and 13th after the name.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    days, _, clock = output.rpartition("-")
+    seconds = 0.0
+    for part in clock.split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds + 86400 * int(days or 0)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,11 @@ class Plan:
     busy_emails: int
     shared_worker_emails: int
     report_seconds: float
-    # Throughput: no-op tasks per run, the worker counts and CONN_MAX_AGE values
-    # tried, and the tasks of the per-task bound.
+    # Throughput: no-op tasks per run (at least throughput_tasks, and enough to
+    # last throughput_seconds at the per-task bound), the worker counts and
+    # CONN_MAX_AGE values tried, and the tasks of the per-task bound.
     throughput_tasks: int
+    throughput_seconds: float
     worker_counts: tuple[int, ...]
     conn_max_ages: tuple[int, ...]
     bound_tasks: int
@@ -42,9 +44,10 @@ FULL = Plan(
     hash_rounds=5,
     idle_emails=200,
     busy_emails=200,
-    shared_worker_emails=30,
-    report_seconds=1.0,
+    shared_worker_emails=20,
+    report_seconds=3.1,  # 0.1 s a day, as in the end-to-end tests
     throughput_tasks=500,
+    throughput_seconds=3.0,
     worker_counts=(1, 2, 4),
     conn_max_ages=(0, 600),
     bound_tasks=500,
@@ -64,6 +67,7 @@ SMOKE = Plan(
     shared_worker_emails=2,
     report_seconds=0.3,
     throughput_tasks=20,
+    throughput_seconds=0.0,
     worker_counts=(1,),
     conn_max_ages=(600,),
     bound_tasks=20,

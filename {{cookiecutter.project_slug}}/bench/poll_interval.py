@@ -1,11 +1,10 @@
 """Measurement 4: what a worker's poll interval buys: pickup latency.
 
 Pickup latency is the time from enqueue to the worker starting the task, from
-the database's own timestamps. No-op tasks are enqueued one at a time, each at
-a random moment of the poll cycle. What the interval costs is idle_load.py's.
+the database's own timestamps. No-op tasks are enqueued one at a time, at
+moments spread evenly over the poll cycle (phases.py). What the interval costs is idle_load.py's.
 """
 
-import random
 import time
 from collections.abc import Callable
 from functools import partial
@@ -17,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from {{ cookiecutter.project_slug }}.testing.waiting import wait_until
 
 from . import processes
+from .phases import pauses
 from .plans import Plan
 from .tasks import noop
 
@@ -29,14 +29,14 @@ def is_finished(result: TaskResult) -> bool:
     return result.is_finished
 
 
-def pickup_latencies(interval: float, tasks: int, logs: Path, rng: random.Random) -> list[float]:
+def pickup_latencies(interval: float, tasks: int, logs: Path) -> list[float]:
     """Seconds from enqueue to start of `tasks` no-op tasks, for a worker polling every interval."""
     DBTaskResult.objects.filter(queue_name="bench").delete()
     poller = processes.worker(f"pickup-{interval:g}", ["bench"], interval=interval, logs=logs)
     latencies = []
     with processes.running([poller]):
-        for _ in range(tasks):
-            time.sleep(rng.uniform(0, interval))  # a random phase of the poll cycle
+        for pause in pauses(tasks, interval, seed=4):
+            time.sleep(pause)  # this task's moment of the poll cycle
             result = noop.enqueue()
             wait_until(
                 partial(is_finished, result),
@@ -51,10 +51,9 @@ def pickup_latencies(interval: float, tasks: int, logs: Path, rng: random.Random
 
 def measure(plan: Plan, logs: Path, progress: Callable[[str], None]) -> dict[str, list[float]]:
     """Pickup latencies in seconds, by poll interval."""
-    rng = random.Random(4)  # noqa: S311 (pauses, not secrets; seeded to repeat the run)
     pickups = {}
     for interval in plan.intervals:
         tasks = plan.slow_pickups if interval >= SLOW_INTERVAL else plan.pickups
-        pickups[f"{interval:g}"] = pickup_latencies(interval, tasks, logs, rng)
+        pickups[f"{interval:g}"] = pickup_latencies(interval, tasks, logs)
         progress(f"pickup latency, --interval {interval:g}: {tasks} tasks")
     return pickups

@@ -99,7 +99,7 @@ def request_rows(database: str, result: dict) -> list[Row]:
     pbkdf2 = result["pbkdf2_seconds"] * MS
     rows.append(
         Row("request cost", database, "PBKDF2 hash (all three, in production)", "ms",
-            3, pbkdf2, None, None, None, "", "not in the times above")
+            result["pbkdf2_rounds"], pbkdf2, None, None, None, "", "not in the times above")
     )  # fmt: skip
     return rows
 

@@ -62,7 +62,11 @@ def measure(plan: Plan, smtp: TimedSMTPServer, progress: Callable[[str], None]) 
     finally:
         smtp.reply_delay = 0.0
     progress(f"{plan.requests} registrations of each kind")
-    return {"samples": samples, "pbkdf2_seconds": pbkdf2_seconds(rounds=plan.hash_rounds)}
+    return {
+        "samples": samples,
+        "pbkdf2_seconds": pbkdf2_seconds(rounds=plan.hash_rounds),
+        "pbkdf2_rounds": plan.hash_rounds,
+    }
 
 
 def pbkdf2_seconds(rounds: int) -> float:

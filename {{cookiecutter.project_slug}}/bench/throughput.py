@@ -118,18 +118,22 @@ def measure(plan: Plan, logs: Path, progress: Callable[[str], None]) -> dict:
     """
     runs = []
     bounds = [per_task_bound(plan.bound_tasks)]
+    # Enough tasks for a run to last a few seconds: a short run measures its hiccups.
+    tasks = max(plan.throughput_tasks, round(bounds[0] * plan.throughput_seconds))
     for conn_max_age in plan.conn_max_ages:
         for workers in plan.worker_counts:
-            runs.append(run(workers, conn_max_age, plan.throughput_tasks, logs))
+            runs.append(run(workers, conn_max_age, tasks, logs))
             progress(
                 f"{workers} worker(s), CONN_MAX_AGE={conn_max_age}: "
                 f"{runs[-1].per_second:.0f} tasks/s"
             )
         bounds.append(per_task_bound(plan.bound_tasks))
-    # One worker as the project runs it, but without Django's connection health
-    # checks: each costs a round trip per poll and per task on PostgreSQL.
-    runs.append(run(1, plan.conn_max_ages[-1], plan.throughput_tasks, logs, health_checks=False))
-    progress(f"1 worker, no health checks: {runs[-1].per_second:.0f} tasks/s")
+    if 0 in plan.conn_max_ages:  # the connection settings are compared: health checks too
+        # One worker as the project runs it, but without Django's connection health
+        # checks: each costs a round trip per poll and per task on PostgreSQL.
+        age = max(plan.conn_max_ages)
+        runs.append(run(1, age, tasks, logs, health_checks=False))
+        progress(f"1 worker, no health checks: {runs[-1].per_second:.0f} tasks/s")
     bound = sorted(bounds)[len(bounds) // 2]
     progress(f"per-task bound: {bound:.0f} tasks/s")
     return {
