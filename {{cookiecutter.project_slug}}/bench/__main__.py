@@ -10,6 +10,7 @@ another server with --postgres-url (a maintenance database, e.g. .../postgres).
 
 import argparse
 import datetime
+import importlib
 import json
 import os
 import platform
@@ -17,9 +18,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
-from . import plots, report
+from . import report
 from .databases import DEFAULT_POSTGRES_URL, ENGINES, postgres_unavailable
 
 
@@ -51,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     plan = "smoke" if args.smoke else "full"
+    # Importing matplotlib takes seconds: let it happen while the databases are set up.
+    threading.Thread(target=importlib.import_module, args=("bench.plots",), daemon=True).start()
     load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     results = []
@@ -78,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     (args.out / "results.md").write_text(text)
     report.write_csv(rows, args.out / "results.csv")
+    from . import plots
+
     written = plots.write_all(results, args.out)
     print(f"Wrote results.md, results.csv and {len(written)} plots to {args.out}")
     return 0
