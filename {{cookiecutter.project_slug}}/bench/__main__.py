@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         help="a maintenance database of the PostgreSQL server to use (default: %(default)s)",
     )
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, stop)
     engines = [name for name in args.databases.split(",") if name]
     if unknown := set(engines) - set(ENGINES):
         parser.error(f"unknown database(s): {', '.join(sorted(unknown))}")
@@ -61,17 +63,22 @@ def main(argv: list[str] | None = None) -> int:
     for engine in engines:
         print(f"Measuring {engine} ({plan} run)", flush=True)
         out = work / f"{engine}.json"
-        completed = subprocess.run(  # noqa: S603 (our interpreter, our module)
+        child = subprocess.Popen(  # noqa: S603 (our interpreter, our module)
             [
                 sys.executable, "-m", "bench.measure",
                 "--database", engine, "--plan", plan, "--json", str(out),
                 "--logs", str(work / engine), "--postgres-url", args.postgres_url,
             ],
-            check=False,
         )  # fmt: skip
-        if completed.returncode != 0:
+        try:
+            returncode = child.wait()
+        finally:
+            if child.poll() is None:  # we were stopped: stop it too, and let it clean up
+                child.terminate()
+                child.wait()
+        if returncode != 0:
             print(f"Measuring {engine} failed; the workers' output is in {work}.", file=sys.stderr)
-            return completed.returncode
+            return returncode
         results.append(json.loads(out.read_text()))
     shutil.rmtree(work)
 
@@ -87,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     written = plots.write_all(results, args.out)
     print(f"Wrote results.md, results.csv and {len(written)} plots to {args.out}")
     return 0
+
+
+def stop(signum: int, frame: object) -> None:
+    """Leave through the `finally` blocks, which stop the measurement under way."""
+    raise SystemExit(f"Stopped by {signal.strsignal(signum)}.")
 
 
 def context(results: list[dict], plan: str, load_before: tuple[float, ...], notes: list[str]):

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import sys
 import time
 from dataclasses import asdict
@@ -33,6 +34,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
     args = parser.parse_args(argv)
     plan = PLANS[args.plan]
+    # Stopped from outside, still stop the workers and drop the database (the `finally`s).
+    signal.signal(signal.SIGTERM, stop)
 
     started = time.perf_counter()
 
@@ -56,6 +59,11 @@ def main(argv: list[str] | None = None) -> None:
 
         connections.close_all()  # before the database is dropped
     args.json.write_text(json.dumps(results, indent=1))
+
+
+def stop(signum: int, frame: object) -> None:
+    """Leave through the `finally` blocks, as Ctrl+C does."""
+    raise SystemExit(f"Stopped by {signal.strsignal(signum)}.")
 
 
 def run_all(plan, smtp, logs: Path, progress, engine: str, postgres_url: str) -> dict:
