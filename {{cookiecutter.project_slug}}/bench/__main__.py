@@ -1,4 +1,4 @@
-"""Run the benchmarks: print a table; write results.md, results.csv and plots to --out.
+"""Run the benchmarks: print a table; write results (.md, .csv), samples and plots to --out.
 
     python -m bench --out bench-results            # about eight minutes
     python -m bench --out /tmp/smoke --smoke       # seconds: does it still work?
@@ -89,10 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     (args.out / "results.md").write_text(text)
     report.write_csv(rows, args.out / "results.csv")
+    # Every sample, for other plots and other statistics.
+    (args.out / "samples.json").write_text(json.dumps(results, indent=1) + "\n")
     from . import plots
 
     written = plots.write_all(results, args.out)
-    print(f"Wrote results.md, results.csv and {len(written)} plots to {args.out}")
+    print(f"Wrote results.md, results.csv, samples.json and {len(written)} plots to {args.out}")
     return 0
 
 

@@ -136,7 +136,8 @@ def poll_interval(results: Sequence[dict], path: Path) -> None:
             for load in result["idle_load"]
             if load["conn_max_age"] == result["defaults"]["conn_max_age"]
         ]
-        with_cpu = [load for load in loads if load["cpu_share"] is not None]
+        # The kernel counts CPU time in ticks (10 ms): a share that rounds to 0 has no log.
+        with_cpu = [load for load in loads if load["cpu_share"]]
         if with_cpu:
             cpu_ax.plot(
                 [load["interval"] for load in with_cpu],

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -51,6 +51,18 @@ def bench_tasks():
     return DBTaskResult.objects.filter(queue_name="bench")
 
 
+def fresh_table() -> None:
+    """Delete the last run's tasks; on PostgreSQL, vacuum them away too.
+
+    Otherwise each run inherits the dead rows of the runs before it, and the
+    workers' queries get slower from one run to the next.
+    """
+    bench_tasks().delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {DBTaskResult._meta.db_table}")
+
+
 def enqueue_noops(tasks: int) -> None:
     """Enqueue `tasks` no-op tasks, committed together so the workers find them at once."""
     with transaction.atomic():
@@ -60,7 +72,7 @@ def enqueue_noops(tasks: int) -> None:
 
 def run(workers: int, conn_max_age: int, tasks: int, logs: Path, health_checks: bool = True) -> Run:
     """Time `workers` workers finishing `tasks` no-op tasks."""
-    bench_tasks().delete()
+    fresh_table()
     env = {"CONN_MAX_AGE": str(conn_max_age), "BENCH_CONN_HEALTH_CHECKS": str(health_checks)}
     pool = [
         processes.worker(
@@ -92,7 +104,7 @@ def run(workers: int, conn_max_age: int, tasks: int, logs: Path, health_checks: 
 
 def per_task_bound(tasks: int) -> float:
     """Tasks per second of the worker's database work alone, done back to back here."""
-    bench_tasks().delete()
+    fresh_table()
     enqueue_noops(tasks)
     ready = DBTaskResult.objects.ready().filter(backend_name="default", queue_name__in=["bench"])
     started = time.perf_counter()
@@ -120,6 +132,10 @@ def measure(plan: Plan, logs: Path, progress: Callable[[str], None]) -> dict:
     bounds = [per_task_bound(plan.bound_tasks)]
     # Enough tasks for a run to last a few seconds: a short run measures its hiccups.
     tasks = max(plan.throughput_tasks, round(bounds[0] * plan.throughput_seconds))
+    # When connection settings are compared, health checks are too: one worker as
+    # the project runs it, then the same without Django's connection health checks
+    # (a round trip per poll and per task on PostgreSQL), side by side.
+    compare_health_checks = 0 in plan.conn_max_ages
     for conn_max_age in plan.conn_max_ages:
         for workers in plan.worker_counts:
             runs.append(run(workers, conn_max_age, tasks, logs))
@@ -127,13 +143,10 @@ def measure(plan: Plan, logs: Path, progress: Callable[[str], None]) -> dict:
                 f"{workers} worker(s), CONN_MAX_AGE={conn_max_age}: "
                 f"{runs[-1].per_second:.0f} tasks/s"
             )
+            if compare_health_checks and conn_max_age and workers == 1:
+                runs.append(run(1, conn_max_age, tasks, logs, health_checks=False))
+                progress(f"1 worker, no health checks: {runs[-1].per_second:.0f} tasks/s")
         bounds.append(per_task_bound(plan.bound_tasks))
-    if 0 in plan.conn_max_ages:  # the connection settings are compared: health checks too
-        # One worker as the project runs it, but without Django's connection health
-        # checks: each costs a round trip per poll and per task on PostgreSQL.
-        age = max(plan.conn_max_ages)
-        runs.append(run(1, age, tasks, logs, health_checks=False))
-        progress(f"1 worker, no health checks: {runs[-1].per_second:.0f} tasks/s")
     bound = sorted(bounds)[len(bounds) // 2]
     progress(f"per-task bound: {bound:.0f} tasks/s")
     return {
