@@ -21,11 +21,12 @@ class Plan:
     busy_emails: int
     shared_worker_emails: int
     report_seconds: float
-    # Throughput: no-op tasks per run (at least throughput_tasks, and enough to
-    # last throughput_seconds at the per-task bound), the worker counts and
-    # CONN_MAX_AGE values tried, and the tasks of the per-task bound.
+    # Throughput: no-op tasks per batch (at least throughput_tasks, and enough to
+    # last throughput_seconds at the per-task bound), batches per run, the worker
+    # counts and CONN_MAX_AGE values tried, and the tasks of the per-task bound.
     throughput_tasks: int
     throughput_seconds: float
+    throughput_batches: int
     worker_counts: tuple[int, ...]
     conn_max_ages: tuple[int, ...]
     bound_tasks: int
@@ -47,7 +48,8 @@ FULL = Plan(
     shared_worker_emails=20,
     report_seconds=3.1,  # 0.1 s a day, as in the end-to-end tests
     throughput_tasks=500,
-    throughput_seconds=3.0,
+    throughput_seconds=1.5,
+    throughput_batches=3,
     worker_counts=(1, 2, 4),
     conn_max_ages=(0, 600),
     bound_tasks=500,
@@ -68,6 +70,7 @@ SMOKE = Plan(
     report_seconds=0.3,
     throughput_tasks=20,
     throughput_seconds=0.0,
+    throughput_batches=1,
     worker_counts=(1,),
     conn_max_ages=(600,),
     bound_tasks=20,

@@ -128,7 +128,7 @@ def throughput_rows(database: str, result: dict) -> list[Row]:
                 "throughput", database,
                 f"{run['workers']} worker(s), CONN_MAX_AGE={run['conn_max_age']}"
                 + ("" if run["health_checks"] else ", no health checks"),
-                "tasks/s", run["tasks"], run["per_second"], None, None,
+                "tasks/s", run["tasks"] * len(run["seconds"]), run["per_second"], None, None,
                 per_worker / bound, "of the bound, per worker",
                 f"{per_worker:.0f} tasks/s per worker",
             )

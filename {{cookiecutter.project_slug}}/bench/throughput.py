@@ -1,7 +1,9 @@
 """Measurement 3: how many no-op tasks per second 1, 2 and 4 workers finish.
 
-Each run starts its workers, enqueues all its tasks in one transaction, and
-times them from the database's own timestamps: first start to last finish.
+Each run starts its workers, then, batch after batch, enqueues the batch's
+tasks in one transaction and times them from the database's own timestamps:
+first start to last finish. A run's figure is its median batch: a hiccup of
+the machine spoils one batch, not the run.
 Runs are repeated with CONN_MAX_AGE=0 (a new connection for every poll and
 every task) and with the project's persistent connections.
 
@@ -36,12 +38,13 @@ class Run:
     workers: int
     conn_max_age: int
     health_checks: bool
-    tasks: int
-    seconds: float
+    tasks: int  # per batch
+    seconds: list[float]  # each batch's, first start to last finish
 
     @property
     def per_second(self) -> float:
-        return self.tasks / self.seconds
+        """Tasks per second of the median batch."""
+        return self.tasks / sorted(self.seconds)[len(self.seconds) // 2]
 
     def as_dict(self) -> dict:
         return {**asdict(self), "per_second": self.per_second}
@@ -70,9 +73,15 @@ def enqueue_noops(tasks: int) -> None:
             noop.enqueue()
 
 
-def run(workers: int, conn_max_age: int, tasks: int, logs: Path, health_checks: bool = True) -> Run:
-    """Time `workers` workers finishing `tasks` no-op tasks."""
-    fresh_table()
+def run(
+    workers: int,
+    conn_max_age: int,
+    tasks: int,
+    batches: int,
+    logs: Path,
+    health_checks: bool = True,
+) -> Run:
+    """Time `workers` workers finishing `batches` batches of `tasks` no-op tasks."""
     env = {"CONN_MAX_AGE": str(conn_max_age), "BENCH_CONN_HEALTH_CHECKS": str(health_checks)}
     pool = [
         processes.worker(
@@ -84,22 +93,30 @@ def run(workers: int, conn_max_age: int, tasks: int, logs: Path, health_checks: 
         )
         for number in range(workers)
     ]
+    seconds = []
     with processes.running(pool):
-        enqueue_noops(tasks)
-        unfinished = bench_tasks().exclude(
-            status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
-        )
-        wait_until(
-            lambda: not unfinished.exists(),
-            timeout=30 + tasks / 20,
-            waiting_for=f"{workers} worker(s) to finish {tasks} no-op tasks",
-            poll=0.1,
-        )
+        for _ in range(batches):
+            fresh_table()
+            enqueue_noops(tasks)
+            seconds.append(finish(workers, tasks))
+    return Run(workers, conn_max_age, health_checks, tasks, seconds)
+
+
+def finish(workers: int, tasks: int) -> float:
+    """Wait for the workers to finish the batch; return its first start to last finish."""
+    unfinished = bench_tasks().exclude(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
+    )
+    wait_until(
+        lambda: not unfinished.exists(),
+        timeout=30 + tasks / 20,
+        waiting_for=f"{workers} worker(s) to finish {tasks} no-op tasks",
+        poll=0.1,
+    )
     if failed := bench_tasks().filter(status=TaskResultStatus.FAILED).first():
         raise RuntimeError(f"A no-op task failed:\n{failed.traceback}")
     span = bench_tasks().aggregate(first=Min("started_at"), last=Max("finished_at"))
-    seconds = (span["last"] - span["first"]).total_seconds()
-    return Run(workers, conn_max_age, health_checks, tasks, seconds)
+    return (span["last"] - span["first"]).total_seconds()
 
 
 def per_task_bound(tasks: int) -> float:
@@ -130,7 +147,7 @@ def measure(plan: Plan, logs: Path, progress: Callable[[str], None]) -> dict:
     """
     runs = []
     bounds = [per_task_bound(plan.bound_tasks)]
-    # Enough tasks for a run to last a few seconds: a short run measures its hiccups.
+    # Enough tasks for a batch to last a second or more: a shorter one measures its hiccups.
     tasks = max(plan.throughput_tasks, round(bounds[0] * plan.throughput_seconds))
     # When connection settings are compared, health checks are too: one worker as
     # the project runs it, then the same without Django's connection health checks
@@ -138,13 +155,15 @@ def measure(plan: Plan, logs: Path, progress: Callable[[str], None]) -> dict:
     compare_health_checks = 0 in plan.conn_max_ages
     for conn_max_age in plan.conn_max_ages:
         for workers in plan.worker_counts:
-            runs.append(run(workers, conn_max_age, tasks, logs))
+            runs.append(run(workers, conn_max_age, tasks, plan.throughput_batches, logs))
             progress(
                 f"{workers} worker(s), CONN_MAX_AGE={conn_max_age}: "
                 f"{runs[-1].per_second:.0f} tasks/s"
             )
             if compare_health_checks and conn_max_age and workers == 1:
-                runs.append(run(1, conn_max_age, tasks, logs, health_checks=False))
+                runs.append(
+                    run(1, conn_max_age, tasks, plan.throughput_batches, logs, health_checks=False)
+                )
                 progress(f"1 worker, no health checks: {runs[-1].per_second:.0f} tasks/s")
         bounds.append(per_task_bound(plan.bound_tasks))
     bound = sorted(bounds)[len(bounds) // 2]
