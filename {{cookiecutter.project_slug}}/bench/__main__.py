@@ -1,6 +1,6 @@
 """Run the benchmarks: print a table; write results (.md, .csv), samples and plots to --out.
 
-    python -m bench --out bench-results            # about eight minutes
+    python -m bench --out bench-results            # about ten minutes
     python -m bench --out /tmp/smoke --smoke       # seconds: does it still work?
 
 Each database is measured in a process of its own (bench/measure.py).

@@ -1,6 +1,6 @@
 """How many samples each measurement takes: the full run, and a smoke run of seconds.
 
-The full run takes about eight minutes on a two-core machine. The smoke run
+The full run takes about ten minutes on a two-core machine. The smoke run
 proves the benchmarks still work (the template's tests run it); its numbers
 mean nothing.
 """
