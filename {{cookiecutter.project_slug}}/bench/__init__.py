@@ -2,7 +2,8 @@
 
 1. Enqueueing keeps the registration request fast (request_cost.py).
 2. Dedicated workers keep welcome emails fast while reports run (email_latency.py).
-3. More workers process more tasks, on PostgreSQL more than on SQLite (throughput.py).
+3. More workers process more tasks, on PostgreSQL more than on SQLite (throughput.py),
+   and what keeps one worker below the database's own bound (worker_time.py).
 And what the workers' poll interval costs and buys (poll_interval.py).
 
 Run `python -m bench --out DIR` in the project (or `nox -s bench` in the template):

@@ -71,7 +71,7 @@ def run_all(plan, smtp, logs: Path, progress, engine: str, postgres_url: str) ->
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
-    from . import email_latency, idle_load, poll_interval, request_cost, throughput
+    from . import email_latency, idle_load, poll_interval, request_cost, throughput, worker_time
     from .defaults import conn_max_age, procfile_workers, worker_of
 
     call_command("migrate", verbosity=0)
@@ -88,6 +88,7 @@ def run_all(plan, smtp, logs: Path, progress, engine: str, postgres_url: str) ->
     DBTaskResult.objects.all().delete()  # the welcome emails those registrations enqueued
     results["email_latency"] = email_latency.measure(plan, smtp, logs, progress)
     results["throughput"] = throughput.measure(plan, logs, progress)
+    results["worker_time"] = worker_time.measure(plan, logs, progress)
     results["pickup_latency"] = poll_interval.measure(plan, logs, progress)
     results["idle_load"] = idle_load.measure(
         plan,

@@ -30,6 +30,8 @@ class Plan:
     worker_counts: tuple[int, ...]
     conn_max_ages: tuple[int, ...]
     bound_tasks: int
+    # Where one worker's time goes: the no-op tasks of the profiled worker loop.
+    profile_tasks: int
     # Poll interval: the intervals tried, tasks per interval (fewer for the slow
     # ones), and how long the idle load is watched.
     intervals: tuple[float, ...]
@@ -53,6 +55,7 @@ FULL = Plan(
     worker_counts=(1, 2, 4),
     conn_max_ages=(0, 600),
     bound_tasks=500,
+    profile_tasks=1000,
     intervals=(0.02, 0.05, 0.1, 0.2, 0.5, 1.0),
     pickups=30,
     slow_pickups=15,
@@ -74,6 +77,7 @@ SMOKE = Plan(
     worker_counts=(1,),
     conn_max_ages=(600,),
     bound_tasks=20,
+    profile_tasks=20,
     intervals=(0.05,),
     pickups=3,
     slow_pickups=2,

@@ -136,6 +136,19 @@ def throughput_rows(database: str, result: dict) -> list[Row]:
     return rows
 
 
+def worker_time_rows(database: str, result: dict) -> list[Row]:
+    rows = [
+        Row("worker time", database, part, "%", result["tasks"], 100 * share, None, None, None, "")
+        for part, share in result["shares"].items()
+    ]
+    rows.append(
+        Row("worker time", database, "the bound's work, together", "%", result["tasks"],
+            100 * result["bound_share"], None, None, None, "",
+            "compare: one worker's tasks/s as a share of the bound's")
+    )  # fmt: skip
+    return rows
+
+
 def pickup_rows(database: str, result: dict) -> list[Row]:
     return [
         distribution("pickup latency", database, f"--interval {interval}", values, None, "")
@@ -170,6 +183,7 @@ def rows_of(results: Iterable[dict]) -> list[Row]:
         ("request_cost", request_rows),
         ("email_latency", latency_rows),
         ("throughput", throughput_rows),
+        ("worker_time", worker_time_rows),
         ("pickup_latency", pickup_rows),
         ("idle_load", idle_rows),
     ]
@@ -254,6 +268,7 @@ TITLES = {
     "request cost": "Request cost: a registration, by how it sends its welcome email",
     "welcome-email latency": "Welcome-email latency: enqueue to message received",
     "throughput": "Throughput: no-op tasks per second, all workers together",
+    "worker time": "One worker's time, by part: its loop in one process, under a profiler",
     "pickup latency": "Pickup latency: enqueue to task started, by poll interval",
     "idle load": "Idle load: what one idle worker costs, by poll interval",
 }
