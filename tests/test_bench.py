@@ -16,6 +16,7 @@ MEASUREMENTS = {
     "request cost",
     "welcome-email latency",
     "throughput",
+    "worker time",
     "pickup latency",
     "idle load",
 }
