@@ -93,7 +93,7 @@ DATABASES = {
 {%- endif %}
 # Keep connections open between requests and between a worker's polls: db_worker
 # calls close_old_connections() on every loop, so with CONN_MAX_AGE = 0 it would
-# reconnect for every task and every idle poll (measured by `python -m bench`: 40-65 %
+# reconnect for every task and every idle poll (measured by `python -m bench`: 30-65 %
 # fewer tasks a second, ~15 new PostgreSQL connections a second). Health checks replace a
 # connection the server dropped instead of failing the next query.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
