@@ -1,17 +1,18 @@
-"""Start db_worker processes for a measurement, and stop them after it.
+"""Start db_worker processes for a measurement (`running()` stops them after it).
 
 The workers are the end-to-end tests' (testing/workers.py): real `python -m
 manage ...` processes running the command the Procfile runs, here with the
 benchmark's settings.
 """
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
+from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess, running
 
 from .defaults import worker_of
+
+__all__ = ["running", "worker"]  # running(): the same start-and-stop the end-to-end tests use
 
 SETTINGS = "bench.settings"
 
@@ -41,17 +42,3 @@ def worker(
         # keeps the benchmark short, and does not change what it measures.
         extra_args=["--skip-checks"],
     )
-
-
-@contextmanager
-def running(workers: Sequence[WorkerProcess]) -> Iterator[Sequence[WorkerProcess]]:
-    """Start the workers together, wait until each polls, and stop them all at the end."""
-    try:
-        for process in workers:  # all at once: each takes a second to import Django
-            process.start()
-        for process in workers:
-            process.wait_until_ready()
-        yield workers
-    finally:
-        for process in workers:
-            process.stop()

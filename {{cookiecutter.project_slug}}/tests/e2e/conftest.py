@@ -24,7 +24,7 @@ from playwright.sync_api import Page
 from {{ cookiecutter.project_slug }}.testing.procfile import worker_command, worker_queues
 from {{ cookiecutter.project_slug }}.testing.smtp import SMTPServer
 from {{ cookiecutter.project_slug }}.testing.waiting import wait_until
-from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
+from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess, running
 
 # The queues the scenarios use; the Procfile says which worker serves which.
 QUEUES = {"emails", "reports"}
@@ -146,15 +146,8 @@ def task_workers(
         for name, queues in worker_queues().items()
         if QUEUES.intersection(queues)
     ]
-    try:
-        for worker in workers:  # all start at once: each takes a second to import Django
-            worker.start()
-        for worker in workers:
-            worker.wait_until_ready()
+    with running(workers):
         yield workers
-    finally:
-        for worker in workers:
-            worker.stop()
 
 
 @pytest.fixture(autouse=True)

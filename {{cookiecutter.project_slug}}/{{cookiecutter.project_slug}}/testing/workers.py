@@ -21,7 +21,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
@@ -163,3 +164,17 @@ class WorkerProcess:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+@contextmanager
+def running(workers: Sequence[WorkerProcess]) -> Iterator[Sequence[WorkerProcess]]:
+    """Start the workers together, wait until each polls, and stop them all at the end."""
+    try:
+        for process in workers:  # all at once: each takes a second to import Django
+            process.start()
+        for process in workers:
+            process.wait_until_ready()
+        yield workers
+    finally:
+        for process in workers:
+            process.stop()
