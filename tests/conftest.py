@@ -9,6 +9,12 @@ from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
+# The template's Jinja extension (hooks/naming.py) must be importable here too:
+# pytest-cookies renders the context itself, outside the import path cookiecutter
+# sets up for a template's local extensions.
+sys.path.insert(0, str(ROOT))
+
 DATABASES = ["sqlite", "postgresql"]
 
 

@@ -1,36 +1,57 @@
-"""Bad answers to the template's questions stop the bake with a one-line message."""
+"""Answers to the template's questions: bad ones stop the bake with a one-line message,
+and any project name gives a usable package name without typing one."""
 
 import pytest
 
+BAD_ANSWERS = [
+    ({"project_slug": "my-site"}, "'my-site' is not a valid Python package name", "'my_site'"),
+    ({"project_slug": "1site"}, "'1site' is not a valid Python package name", "'project_1site'"),
+    ({"project_slug": "class"}, "'class' is not a valid Python package name", "'class_site'"),
+    ({"project_slug": "café"}, "'café' is not a valid Python package name", "'cafe'"),
+    ({"project_slug": "shop_"}, "'shop_' is not a valid Python package name", "'shop'"),
+    ({"project_slug": "django"}, "would shadow the module 'django'", "'django_site'"),
+    ({"project_slug": "config"}, "would shadow the module 'config'", "'config_site'"),
+    ({"project_slug": "json"}, "would shadow the module 'json'", "'json_site'"),
+    ({"author_email": "not-an-email"}, "'not-an-email' is not an email address", "like"),
+    ({"author_email": "you@localhost"}, "'you@localhost' is not an email address", "like"),
+]
+
 
 @pytest.mark.parametrize(
-    ("answers", "message"),
-    [
-        ({"project_slug": "my-site"}, "'my-site' is not a valid Python identifier"),
-        ({"project_slug": "1site"}, "'1site' is not a valid Python identifier"),
-        ({"project_slug": "class"}, "'class' is not a valid Python identifier"),
-        ({"project_slug": "django"}, "would shadow the module 'django'"),
-        ({"project_slug": "config"}, "would shadow the module 'config'"),
-        ({"project_slug": "tasks"}, "would shadow the module 'tasks'"),
-        ({"project_slug": "test"}, "would shadow the module 'test'"),
-        ({"project_slug": "json"}, "would shadow the module 'json'"),
-        ({"author_email": "not-an-email"}, "'not-an-email' is not an email address"),
-        ({"author_email": "you@localhost"}, "'you@localhost' is not an email address"),
-    ],
-    ids=lambda value: value if isinstance(value, str) and " " not in value else None,
+    ("answers", "message", "suggestion"),
+    BAD_ANSWERS,
+    ids=[next(iter(answers.values())) for answers, _, _ in BAD_ANSWERS],
 )
-def test_a_bad_answer_fails_with_a_message_saying_what_to_type(cookies, capfd, answers, message):
+def test_a_bad_answer_fails_with_a_message_saying_what_to_type(
+    cookies, capfd, answers, message, suggestion
+):
     result = cookies.bake(extra_context=answers)
 
     assert result.exit_code != 0
     assert result.project_path is None
     [line] = capfd.readouterr().err.strip().splitlines()[-1:]
     assert message in line
-    assert "e.g." in line or "like" in line  # says what to type instead
+    assert suggestion in line  # says what to type instead
 
 
-def test_the_slug_is_derived_from_the_name(cookies):
-    result = cookies.bake(extra_context={"project_name": "Shop Front-End"})
-    assert result.exit_code == 0
-    assert result.project_path.name == "shop_front_end"
-    assert (result.project_path / "shop_front_end" / "accounts").is_dir()
+@pytest.mark.parametrize(
+    ("project_name", "package"),
+    [
+        ("Tasks Demo", "tasks_demo"),
+        ("Café Tâches", "cafe_taches"),
+        ("Mr. O'Brien's Shop!", "mr_o_brien_s_shop"),
+        ("2nd Site", "project_2nd_site"),
+        ("日本のサイト", "ri_ben_nosaito"),
+        ("🚀", "project"),
+        ("Django", "django_site"),
+        ("Test", "test_site"),
+    ],
+)
+def test_the_package_name_is_derived_from_any_project_name(cookies, project_name, package):
+    result = cookies.bake(extra_context={"project_name": project_name})
+
+    assert result.exit_code == 0, result.exception
+    assert result.project_path.name == package
+    assert (result.project_path / package / "accounts").is_dir()
+    pyproject = (result.project_path / "pyproject.toml").read_text()
+    assert f'name = "{package}"' in pyproject

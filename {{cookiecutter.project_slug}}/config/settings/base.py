@@ -120,7 +120,7 @@ WORKER_STALE_AFTER_SECONDS = env.float("WORKER_STALE_AFTER_SECONDS", default=30.
 # Email
 # https://docs.djangoproject.com/en/6.1/topics/email/
 # Each environment defines MAILERS["default"]; development prints to the console.
-DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="{{ cookiecutter.author_email }}")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default={{ cookiecutter.author_email | tojson }})
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A welcome email the mail server could not take (unreachable, or "try again
 # later") is retried after each of these delays in seconds, then given up on.
