@@ -1,16 +1,30 @@
-"""Finish the baked project: a fresh secret key, and no files of options not chosen."""
+"""Finish the baked project: a fresh secret key, and only the files of the database chosen.
+
+A file that serves one database option lives in the template under a name that
+says so; this hook keeps the chosen option's files (renamed where the project
+imports them under a common name) and deletes the others, so a bake holds no
+file, dependency or branch for the database it did not choose.
+"""
 
 import secrets
-import shutil
 from pathlib import Path
 
 DATABASE = "{{ cookiecutter.database }}"
-SLUG = "{{ cookiecutter.project_slug }}"
+PACKAGE = Path("{{ cookiecutter.project_slug }}")
 
-# Files that only make sense for one database option.
+# For each option: its files, and the name each keeps in the project ("" = its own).
 FILES_OF_DATABASE = {
-    "sqlite": ["tests/test_database_sqlite.py"],
-    "postgresql": ["tests/test_database_postgresql.py"],
+    "sqlite": {
+        "tests/test_database_sqlite.py": "",
+        "tests/support/sqlite_test_database.py": "",
+        f"{PACKAGE}/workers/wakeup_sqlite.py": f"{PACKAGE}/workers/wakeup.py",
+    },
+    "postgresql": {
+        "tests/test_database_postgresql.py": "",
+        f"{PACKAGE}/workers/wakeup_postgresql.py": f"{PACKAGE}/workers/wakeup.py",
+        f"{PACKAGE}/workers/migrations/0002_notify_ready_tasks.py": "",
+        f"{PACKAGE}/workers/tests/test_dropped_connections_postgresql.py": "",
+    },
 }
 
 
@@ -21,18 +35,16 @@ def write_local_env() -> None:
     Path(".env").write_text(example.replace("DJANGO_SECRET_KEY=", f"DJANGO_SECRET_KEY={key}", 1))
 
 
-def remove_files_of_other_databases() -> None:
-    """Delete the files that belong to the database option not chosen."""
-    for database, paths in FILES_OF_DATABASE.items():
-        if database == DATABASE:
-            continue
-        for path in map(Path, paths):
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
+def keep_the_files_of_the_chosen_database() -> None:
+    """Rename the chosen option's files to their common names; delete the other options'."""
+    for database, files in FILES_OF_DATABASE.items():
+        for path, name in files.items():
+            if database != DATABASE:
+                Path(path).unlink()
+            elif name:
+                Path(path).rename(name)
 
 
 if __name__ == "__main__":
     write_local_env()
-    remove_files_of_other_databases()
+    keep_the_files_of_the_chosen_database()

@@ -1,3 +1,8 @@
-"""Fixtures for every test in the project."""
+"""pytest's setup for the whole project: the plugins in tests/support."""
 
-pytest_plugins = ["{{ cookiecutter.project_slug }}.testing.fixtures"]
+pytest_plugins = [
+    "tests.support.plugin",
+{%- if cookiecutter.database == "sqlite" %}
+    "tests.support.sqlite_test_database",
+{%- endif %}
+]

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.hello.tasks import say_hello
 from {{ cookiecutter.project_slug }}.reports.models import Report
-from {{ cookiecutter.project_slug }}.taskstatus.models import TaskOwner
+from {{ cookiecutter.project_slug }}.taskstatus.models import OwnedTask
 
 EXAMPLES = {"ci": 15, "full": 150}  # per property test; 8 tests: 120 and 1,200 cases in all
 for name, examples in EXAMPLES.items():
@@ -75,7 +75,7 @@ report_pk = st.integers(min_value=-1, max_value=2**70)
 @pytest.fixture
 def adas_task(ada, captured_tasks) -> str:
     result = say_hello.enqueue("Ada")
-    TaskOwner.objects.create(task_id=result.id, owner=ada)
+    OwnedTask.objects.create(task_id=result.id, owner=ada, title="Hello")
     captured_tasks.run_all()
     return result.id
 

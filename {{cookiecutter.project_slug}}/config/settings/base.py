@@ -4,6 +4,7 @@ https://docs.djangoproject.com/en/6.1/ref/settings/
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -67,12 +68,12 @@ TEMPLATES = [
 # Database
 # https://docs.djangoproject.com/en/6.1/ref/databases/
 {%- if cookiecutter.database == "sqlite" %}
-# One web server and several db_worker processes write to this file at once.
-# SQLite's defaults make most of those writes fail with "database is locked":
+# The web server and several workers write to this file at once. SQLite's
+# defaults make many of those writes fail with "database is locked":
 # - transaction_mode IMMEDIATE takes the write lock when a transaction starts,
 #   so a writer waits (up to `timeout` seconds) instead of failing midway;
-# - WAL lets the workers' polling reads run while someone writes.
-DATABASES = {
+# - WAL lets readers (pages, the workers' wake-up checks) run while someone writes.
+DATABASES: dict[str, dict[str, Any]] = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": Path(env("SQLITE_PATH", default=BASE_DIR / "db.sqlite3")),
@@ -84,18 +85,18 @@ DATABASES = {
     }
 }
 {%- else %}
-DATABASES = {
+DATABASES: dict[str, dict[str, Any]] = {
     "default": env.db(
         "DATABASE_URL",
         default="postgres://postgres@127.0.0.1:5432/{{ cookiecutter.project_slug }}",
     )
 }
 {%- endif %}
-# Keep connections open between requests and between a worker's polls: db_worker
+# Keep connections open between requests and between a worker's polls: a worker
 # calls close_old_connections() on every loop, so with CONN_MAX_AGE = 0 it would
-# reconnect for every task and every idle poll (measured by `python -m bench`: 30-65 %
-# fewer tasks a second, ~15 new PostgreSQL connections a second). Health checks replace a
-# connection the server dropped instead of failing the next query.
+# reconnect for every task (the docs' benchmarks page measures what that costs).
+# Health checks replace a connection the server dropped instead of failing the
+# next query.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
@@ -111,11 +112,16 @@ TASKS = {
     }
 }
 
-# Worker liveness (the workers app; run workers with `heartbeat_db_worker`).
-# Each worker writes a heartbeat every WORKER_HEARTBEAT_SECONDS. A task RUNNING
-# on a worker silent for WORKER_STALE_AFTER_SECONDS is run again by another one.
-WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=5.0)
-WORKER_STALE_AFTER_SECONDS = env.float("WORKER_STALE_AFTER_SECONDS", default=30.0)
+# The workers (`python -m manage worker`, the workers app)
+# Each writes a heartbeat every WORKER_HEARTBEAT_SECONDS; a worker silent for
+# WORKER_STALE_AFTER_SECONDS is dead, and its running task runs again elsewhere.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=1.0)
+WORKER_STALE_AFTER_SECONDS = env.float("WORKER_STALE_AFTER_SECONDS", default=5.0)
+# An idle worker is woken when a task is ready; it also looks for one this often,
+# in case a wake-up was missed.
+WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=10.0)
+# How long a task may run unless it declares its own @time_limit.
+TASK_TIME_LIMIT_SECONDS = env.float("TASK_TIME_LIMIT_SECONDS", default=300.0)
 
 # Email
 # https://docs.djangoproject.com/en/6.1/topics/email/
@@ -123,7 +129,8 @@ WORKER_STALE_AFTER_SECONDS = env.float("WORKER_STALE_AFTER_SECONDS", default=30.
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default={{ cookiecutter.author_email | tojson }})
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A welcome email the mail server could not take (unreachable, or "try again
-# later") is retried after each of these delays in seconds, then given up on.
+# later") is retried after each of these delays in seconds, then given up on
+# (see accounts/tasks.py).
 EMAIL_RETRY_DELAYS = env.list("EMAIL_RETRY_DELAYS", cast=float, default=[60, 300, 900, 3600])
 
 # Authentication
@@ -155,7 +162,7 @@ STATICFILES_DIRS = [BASE_DIR / "{{ cookiecutter.project_slug }}" / "static"]
 # https://docs.djangoproject.com/en/6.1/topics/logging/
 # django.tasks logs each task's lifecycle (enqueued, started, finished) at INFO.
 # Without a handler those lines vanish when DEBUG is off; give them one.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
@@ -170,7 +177,7 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # The project's own: worker heartbeats, recovered tasks, scheduled retries.
+        # The project's own: workers starting, tasks retried, recovered or stopped.
         "{{ cookiecutter.project_slug }}": {
             "handlers": ["console"],
             "level": "INFO",

@@ -1,6 +1,13 @@
-"""Tests: fast password hashing, a known secret, and emails kept in memory."""
+"""Tests: fast password hashing, a known secret, and email to the tests' SMTP server.
+
+pytest runs with these settings, and so do the worker processes some tests
+start (tests/support/workers.py), whose environment points them at the test
+database and the test SMTP server's port. pytest keeps the mail of its own
+process in memory (Django's test runner swaps MAILERS for locmem).
+"""
 
 from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -9,7 +16,15 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 MAILERS = {
-    "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": "127.0.0.1",
+            "port": env.int("SMTP_PORT", default=1025),
+            "use_tls": False,
+            "timeout": 10,
+        },
+    },
 }
 
 # Serve static files from the apps' folders, without collectstatic.

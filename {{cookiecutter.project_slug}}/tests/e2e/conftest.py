@@ -1,34 +1,30 @@
 """The end-to-end harness: the site, real workers, a real SMTP server and a browser.
 
 Each test drives Chromium against the site served by pytest-django's
-`live_server`. Tasks run in real `db_worker` subprocesses (one per Procfile
-worker of the `emails` and `reports` queues) that share the test database, and
-the `emails` worker sends over SMTP to a server inside this process. Everything
-slow to start lives for the whole session; each test starts from an empty
+`live_server`. Tasks run in real worker processes (one per Procfile worker of
+the `emails` and `reports` queues) that share the test database, and the
+`emails` worker sends over SMTP to a server inside this process. Everything
+slow to start lives as long as the scenarios; each starts from an empty
 database, an empty mailbox and idle workers.
 """
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
-from functools import partial
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connections
-from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import Page
 
-from {{ cookiecutter.project_slug }}.testing.procfile import worker_command, worker_queues
-from {{ cookiecutter.project_slug }}.testing.smtp import SMTPServer
-from {{ cookiecutter.project_slug }}.testing.waiting import wait_until
-from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess, running
+from {{ cookiecutter.project_slug }}.workers.taskdb import TaskRow
+
+from ..support import procfile
+from ..support.waiting import wait_until
+from ..support.workers import WorkerProcess, running
 
 # The queues the scenarios use; the Procfile says which worker serves which.
 QUEUES = {"emails", "reports"}
-WORKER_SETTINGS = "config.settings.e2e"
+# Short enough for the scenarios: a retried welcome email waits this long.
+E2E_ENVIRONMENT = {"EMAIL_RETRY_DELAYS": "0.5,0.5", "REPORT_SECONDS_PER_DAY": "0.1"}
 # What a system Chromium needs to start in a container (Playwright's own build
 # gets the same from Playwright).
 CHROMIUM_FLAGS = [
@@ -60,26 +56,6 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Put the SQLite test database in a file when end-to-end tests are about to run.
-
-    Worker processes cannot see an in-memory database. This runs before any test
-    creates the test database, so every test of the run then uses the file
-    (transactions keep them apart, as in memory); runs without e2e tests, like
-    `pytest -m "not e2e"`, keep the in-memory one. PostgreSQL needs nothing: its
-    test database is a real database already.
-    """
-    if not any(item.get_closest_marker("e2e") for item in session.items):
-        return
-    database = settings.DATABASES["default"]
-    test = database.setdefault("TEST", {})
-    if database["ENGINE"] != "django.db.backends.sqlite3" or test.get("NAME"):
-        return
-    directory = tempfile.mkdtemp(prefix="e2e-database-")
-    test["NAME"] = str(Path(directory) / "test.sqlite3")
-    session.config.add_cleanup(partial(shutil.rmtree, directory, ignore_errors=True))
-
-
 @pytest.fixture(scope="session", autouse=True)
 def django_orm_beside_playwright() -> None:
     """Let the tests use the ORM although Playwright runs an event loop in their thread.
@@ -106,45 +82,23 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
-@pytest.fixture(scope="session")
-def test_database_name(django_db_setup: None) -> str:
-    """The name of the database pytest created, for the worker processes to open."""
-    connection = connections["default"]
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        raise pytest.UsageError(
-            "The e2e tests need a file-backed SQLite test database; "
-            "pytest_collection_finish in tests/e2e/conftest.py sets one up."
-        )
-    return str(connection.settings_dict["NAME"])
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def task_workers(
-    test_database_name: str, smtp_server: SMTPServer, tmp_path_factory: pytest.TempPathFactory
+    worker_environment: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[list[WorkerProcess]]:
-    """A worker process per Procfile worker serving `emails` or `reports`.
+    """A process per Procfile worker serving `emails` or `reports`, for every scenario.
 
-    Each runs the Procfile's command (db_worker or one built on it) for the
-    queues the Procfile gives it, polls every 0.1 s, and is stopped with SIGTERM
-    at the end, as a process manager would.
+    Each runs its Procfile line, on the test database, sending email to the test
+    SMTP server, and is stopped with SIGTERM after the last scenario, as a
+    process manager would.
     """
     logs = tmp_path_factory.mktemp("workers")
-    environment = {
-        "E2E_DATABASE_NAME": test_database_name,
-        "SMTP_HOST": smtp_server.host,
-        "SMTP_PORT": str(smtp_server.port),
-    }
     workers = [
         WorkerProcess(
-            queues,
-            worker_id=f"e2e-{name}",
-            settings=WORKER_SETTINGS,
-            env=environment,
-            log_path=logs / f"{name}.log",
-            management_command=worker_command(name),
+            line, env={**worker_environment, **E2E_ENVIRONMENT}, log_path=logs / f"{name}.log"
         )
-        for name, queues in worker_queues().items()
-        if QUEUES.intersection(queues)
+        for name, line in procfile.workers().items()
+        if QUEUES.intersection(line.queues)
     ]
     with running(workers):
         yield workers
@@ -162,11 +116,11 @@ def workers(
     """
     for worker in task_workers:
         if not worker.is_running:
-            pytest.fail(f"Worker {worker.worker_id} is not running:\n{worker.output()}")
-    positions = {worker.worker_id: worker.log_position() for worker in task_workers}
+            pytest.fail(f"Worker {worker.line.name} is not running:\n{worker.output()}")
+    positions = {worker.line.name: worker.log_position() for worker in task_workers}
     request.node.stash[WORKERS_OF_TEST] = (task_workers, positions)
     yield task_workers
-    unfinished = DBTaskResult.objects.filter(queue_name__in=QUEUES, status__in=["READY", "RUNNING"])
+    unfinished = TaskRow.objects.filter(queue_name__in=QUEUES, status__in=["READY", "RUNNING"])
     wait_until(
         lambda: not unfinished.exists(),
         timeout=30,
@@ -181,8 +135,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     if report.failed and WORKERS_OF_TEST in item.stash:
         task_workers, positions = item.stash[WORKERS_OF_TEST]
         for worker in task_workers:
-            output = worker.output(since=positions[worker.worker_id]) or "(nothing)\n"
-            report.sections.append((f"Captured output of worker {worker.worker_id}", output))
+            output = worker.output(since=positions[worker.line.name]) or "(nothing)\n"
+            report.sections.append((f"Captured output of worker {worker.line.name}", output))
     return report
 
 

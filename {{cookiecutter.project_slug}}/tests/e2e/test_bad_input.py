@@ -1,10 +1,10 @@
 """Scenario 6: the registration form explains what is wrong and enqueues nothing."""
 
 import pytest
-from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import Page, expect
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.workers.taskdb import TaskRow
 
 from .steps import PASSWORD, fill_in_registration
 
@@ -39,4 +39,4 @@ def test_bad_input_shows_its_form_error_and_enqueues_nothing(
     expect(page.locator(".errorlist")).to_have_text(error)
     expect(page.get_by_role("button", name="Register")).to_be_visible()
     assert list(User.objects.values_list("email", flat=True)) == ["taken@example.com"]
-    assert not DBTaskResult.objects.exists(), "a task was enqueued for a form with errors"
+    assert not TaskRow.objects.exists(), "a task was enqueued for a form with errors"

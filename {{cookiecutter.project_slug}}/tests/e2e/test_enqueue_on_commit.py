@@ -2,12 +2,12 @@
 
 import pytest
 from django.db import transaction
-from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import Page
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.accounts.tasks import send_welcome_email
 from {{ cookiecutter.project_slug }}.taskstatus.enqueue import enqueue_on_commit
+from {{ cookiecutter.project_slug }}.workers.taskdb import TaskRow
 
 from .steps import PASSWORD, register
 
@@ -32,13 +32,13 @@ def test_a_registration_that_rolls_back_enqueues_nothing_and_sends_nothing(
     """
     with pytest.raises(RegistrationFailed), transaction.atomic():
         carol = User.objects.create_user("carol@example.com", PASSWORD)
-        enqueue_on_commit(send_welcome_email, carol.pk, owner=carol)
+        enqueue_on_commit(send_welcome_email, carol.pk, owner=carol, title="Welcome email")
         raise RegistrationFailed
 
     assert not User.objects.filter(email="carol@example.com").exists()
-    assert not DBTaskResult.objects.exists(), "a task was enqueued by a rolled-back transaction"
+    assert not TaskRow.objects.exists(), "a task was enqueued by a rolled-back transaction"
 
     register(page, site_url, "dan@example.com")
     smtp.wait_for_messages(1, to="dan@example.com", timeout=10)
     assert [email.recipients for email in smtp.messages] == [["dan@example.com"]]
-    assert DBTaskResult.objects.count() == 1
+    assert TaskRow.objects.count() == 1

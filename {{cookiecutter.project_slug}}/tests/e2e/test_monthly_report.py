@@ -19,7 +19,8 @@ PROGRESS = "document.querySelector('[data-testid=report-progress]').value"
 
 def registered_on(*days: int) -> dict[datetime.date, int]:
     """Register one user per day given, on that day of last month; count them per date."""
-    month, registrations = last_month(), {}
+    month = last_month()
+    registrations: dict[datetime.date, int] = {}
     for number, day in enumerate(days):
         date = month.replace(day=day)
         joined = datetime.datetime.combine(date, datetime.time(12), tzinfo=datetime.UTC)

@@ -7,14 +7,14 @@ from django.tasks import default_task_backend
 from playwright.sync_api import Page, expect
 
 from {{ cookiecutter.project_slug }}.reports.models import Report
-from {{ cookiecutter.project_slug }}.testing.waiting import wait_until
 
+from ..support.waiting import wait_until
 from .steps import fill_in_registration, last_month, register, request_report
 
 pytestmark = pytest.mark.e2e
 
 # A welcome email normally arrives well under a second after registering; a
-# report takes about 3 s here (see config/settings/e2e.py).
+# report takes about 3 s here (REPORT_SECONDS_PER_DAY in conftest.py).
 PROMPTLY = 2.0
 
 

@@ -1,63 +1,51 @@
 """Background tasks of the accounts app."""
 
-import logging
 import smtplib
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.tasks import TaskContext, task
+from django.tasks import TaskResult, task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ..workers.retries import retry_later
+from ..workers.policies import retry, time_limit
 from .models import User
 
-logger = logging.getLogger(__name__)
+
+def mail_server_may_accept_later(error: BaseException) -> bool:
+    """Whether sending again later may work: the server was unreachable or said 4xx."""
+    if isinstance(error, smtplib.SMTPResponseException):  # the server answered with a code
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    # Connection refused or reset, a timeout, a server that hung up.
+    return isinstance(error, ConnectionError | TimeoutError | smtplib.SMTPServerDisconnected)
 
 
-# Welcome emails share no worker with slow reports (see the Procfile) and,
-# should they ever share one, outrank them.
-@task(queue_name="emails", priority=10, takes_context=True)
-def send_welcome_email(context: TaskContext, user_id: int, attempt: int = 1) -> None:
+def welcome_email_backoff(error: BaseException, result: TaskResult) -> float | None:
+    """Retry while the mail server may accept later, after each of EMAIL_RETRY_DELAYS."""
+    if not mail_server_may_accept_later(error):
+        return None  # a 5xx refusal: sending again would be refused again
+    return settings.EMAIL_RETRY_DELAYS[result.attempts - 1]
+
+
+# Retried while the mail server is unreachable or says "try again later" (4xx),
+# after each of settings.EMAIL_RETRY_DELAYS; a refusal (5xx) fails at once.
+@retry(max_attempts=len(settings.EMAIL_RETRY_DELAYS) + 1, backoff=welcome_email_backoff)
+@time_limit(seconds=60)
+@task(queue_name="emails", priority=10)  # outranks reports, should they share a worker
+def send_welcome_email(user_id: int) -> None:
     """Email a new user their welcome message, once.
 
-    Takes the user's id, not the user: task arguments are stored as JSON, and the
-    worker must read the user as it is when the task runs.
-
-    Safe to run twice: a worker that dies mid-task has its task run again (see
-    workers/recovery.py), so the user records when the email went out, and a run
-    that finds it set sends nothing. One window remains: a worker that dies after
-    the mail server took the message but before that record is written sends it
-    again. Delivery is at-least-once, and in that rare case twice.
-
-    When the mail server cannot take the message for now (it is unreachable, or
-    answers 4xx "try again later"), this schedules attempt `attempt + 1` after
-    the next of settings.EMAIL_RETRY_DELAYS and raises: this attempt is FAILED
-    with its real error, and the status page follows the retry. A permanent
-    refusal (5xx), or a failure after the last delay, fails for good.
+    Takes the user's id, not the user: arguments are stored as JSON, and the
+    task must read the user as they are when it runs. It may run twice (a
+    worker that dies mid-task has its task run again), so it records that the
+    email went out and sends nothing the second time.
     """
     user = User.objects.get(pk=user_id)
     if user.welcome_email_sent_at is not None:
-        logger.info("The welcome email of user %s went out already; not sending it again.", user_id)
         return
-    try:
-        welcome_message(user).send()
-    except Exception as error:
-        delays = settings.EMAIL_RETRY_DELAYS
-        if not is_temporary(error) or attempt > len(delays):
-            raise
-        delay = timedelta(seconds=delays[attempt - 1])
-        retry_id = retry_later(context, user_id, attempt=attempt + 1, delay=delay)
-        logger.warning(
-            "Welcome email of user %s failed (%r); attempt %d in %s is task %s.",
-            user_id,
-            error,
-            attempt + 1,
-            delay,
-            retry_id,
-        )
-        raise
+    welcome_message(user).send()
     User.objects.filter(pk=user_id).update(welcome_email_sent_at=timezone.now())
 
 
@@ -74,13 +62,3 @@ def welcome_message(user: User) -> EmailMultiAlternatives:
         render_to_string("accounts/email/welcome.html", context), "text/html"
     )
     return message
-
-
-def is_temporary(error: Exception) -> bool:
-    """Whether sending again later may work: the server was unreachable or said 4xx."""
-    if isinstance(error, smtplib.SMTPResponseException):  # the server answered with a code
-        return 400 <= error.smtp_code < 500
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _ in error.recipients.values())
-    # Connection refused or reset, a timeout, a server that hung up.
-    return isinstance(error, ConnectionError | TimeoutError | smtplib.SMTPServerDisconnected)

@@ -25,7 +25,9 @@ def register(request: HttpRequest) -> HttpResponse:
                 user.save()
                 # Enqueued only once the user is committed: a worker that picks the
                 # task up at once must find the user in the database.
-                welcome_email = enqueue_on_commit(send_welcome_email, user.pk, owner=user)
+                welcome_email = enqueue_on_commit(
+                    send_welcome_email, user.pk, owner=user, title=f"Welcome email to {user.email}"
+                )
         except IntegrityError:
             # Another request registered the same address since form validation.
             form.add_error("email", "An account with this email address already exists.")

@@ -9,9 +9,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.tasks import task
 
+from ..workers.policies import time_limit
 from .models import Report
 
 
+# A month's report takes minutes in production, up to half an hour on a busy month:
+# past 45 minutes it is stuck, not slow.
+@time_limit(seconds=45 * 60)
 @task(queue_name="reports", priority=0)
 def generate_monthly_report(report_id: int) -> int:
     """Count the registrations of each day of the report's month into a CSV.

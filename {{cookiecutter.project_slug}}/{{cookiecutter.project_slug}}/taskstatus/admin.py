@@ -1,10 +1,10 @@
 from django.contrib import admin
 
-from .models import TaskOwner
+from .models import OwnedTask
 
 
-@admin.register(TaskOwner)
-class TaskOwnerAdmin(admin.ModelAdmin):
-    list_display = ["task_id", "owner", "enqueued_at"]
-    search_fields = ["task_id", "owner__email"]
+@admin.register(OwnedTask)
+class OwnedTaskAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "enqueued_at", "task_id"]
+    search_fields = ["task_id", "owner__email", "title"]
     raw_id_fields = ["owner"]

@@ -1,4 +1,4 @@
-"""Enqueue a task when the current transaction commits, and remember who owns it.
+"""Enqueue a task when the current transaction commits, and record who owns it.
 
 The portable pattern is `transaction.on_commit(partial(task.enqueue, ...))`: a
 worker can never pick up a task whose data is not committed yet, whatever the
@@ -7,20 +7,23 @@ wants the task id to show its status page. `PendingTask` keeps it.
 """
 
 from functools import partial
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.tasks import Task, TaskResult
 from django.urls import reverse
 
-from .models import TaskOwner
+from .models import OwnedTask
 
 
 class PendingTask:
     """A task that will be enqueued on commit; holds its result once it is."""
 
-    def __init__(self, enqueue: partial[TaskResult], owner) -> None:
+    def __init__(self, enqueue: partial[TaskResult], owner: AbstractBaseUser, title: str) -> None:
         self._enqueue = enqueue
         self._owner = owner
+        self._title = title
         self._result: TaskResult | None = None
 
     def __call__(self) -> None:
@@ -28,7 +31,9 @@ class PendingTask:
         # With the database backend both rows commit together.
         with transaction.atomic():
             self._result = self._enqueue()
-            TaskOwner.objects.create(task_id=self._result.id, owner=self._owner)
+            OwnedTask.objects.create(
+                task_id=self._result.id, owner_id=self._owner.pk, title=self._title
+            )
 
     @property
     def result(self) -> TaskResult:
@@ -43,12 +48,14 @@ class PendingTask:
 
     @property
     def status_url(self) -> str:
-        """The page where the owner can watch the task."""
+        """The page where the owner can follow the task."""
         return reverse("taskstatus:page", args=[self.result.id])
 
 
-def enqueue_on_commit(task: Task, *args, owner, **kwargs) -> PendingTask:
-    """Enqueue `task(*args, **kwargs)` once the current transaction commits."""
-    pending = PendingTask(partial(task.enqueue, *args, **kwargs), owner)
+def enqueue_on_commit(
+    task: Task, *args: Any, owner: AbstractBaseUser, title: str, **kwargs: Any
+) -> PendingTask:
+    """Enqueue `task(*args, **kwargs)` for `owner` once the current transaction commits."""
+    pending = PendingTask(partial(task.enqueue, *args, **kwargs), owner, title)
     transaction.on_commit(pending)
     return pending

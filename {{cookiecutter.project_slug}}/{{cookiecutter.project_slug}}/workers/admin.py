@@ -1,22 +1,30 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from .models import TaskRetry, WorkerHeartbeat
+from .models import TaskAttempt, WorkerHeartbeat
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The workers write these rows; the admin only shows them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
-    """Which workers are alive, and since when: read-only, the workers write it."""
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    """Which workers are alive, and since when."""
 
     list_display = ["worker_id", "queues", "started_at", "last_seen_at"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(TaskAttempt)
+class TaskAttemptAdmin(ReadOnlyAdmin):
+    """Every failed attempt of every task, with its traceback (staff only, like the admin)."""
 
-
-@admin.register(TaskRetry)
-class TaskRetryAdmin(admin.ModelAdmin):
-    list_display = ["task_id", "retry_task_id", "created_at"]
-    search_fields = ["task_id", "retry_task_id"]
+    list_display = ["task_id", "number", "error", "worker_id", "finished_at"]
+    list_filter = ["error"]
+    search_fields = ["task_id"]

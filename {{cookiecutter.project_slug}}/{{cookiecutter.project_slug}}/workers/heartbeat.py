@@ -1,22 +1,26 @@
-"""A worker's heartbeat: a row in the database that it refreshes every few seconds.
+"""A worker's heartbeat: a row in the database that a thread refreshes every second or so.
 
-    with Heartbeat(worker_id, queues="emails", interval=5, stale_after=30):
-        ...  # run tasks; a thread beats meanwhile, and recovers dead workers' tasks
+    with Heartbeat(worker_id, queues="emails", interval=1, stale_after=5):
+        ...  # run tasks; a thread beats meanwhile and recovers dead workers' tasks
 
 A thread, not the worker's loop, beats: the loop stands still while a task
-runs, and a report may run for half an hour. The thread proves the process is
-alive, not that its task makes progress (there are no task timeouts).
+runs, and a report may run for half an hour. At each beat the thread also runs
+crash recovery (recovery.py), so the task of a worker that died runs again a
+few seconds after its last beat. And it watches the running task's time limit:
+a task that a signal could not stop (stuck in C code) past its limit plus
+OVERDUE_GRACE_SECONDS ends the whole process, for the supervisor to restart.
 
 Entering writes the first beat before the worker claims any task, so a task is
 never RUNNING under a worker without a heartbeat row. Leaving (a normal exit,
 SIGTERM, an exception) deletes the row. SIGKILL leaves it to go stale: that is
-how the others learn the worker is gone (see recovery.py).
+how the others learn the worker is gone.
 """
 
 import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -29,7 +33,9 @@ from .recovery import recover_orphaned_tasks
 
 logger = logging.getLogger(__name__)
 
-WORKER_ID_MAX_LENGTH = 64  # DBTaskResult.worker_ids entries, and db_worker's own limit
+WORKER_ID_MAX_LENGTH = 64  # django-tasks-db's limit for a worker id
+OVERDUE_GRACE_SECONDS = 10.0
+EXIT_OVERDUE = 70  # the exit status of a worker stopped for a task past its limit
 
 
 def unique_worker_id(name: str) -> str:
@@ -45,15 +51,24 @@ def unique_worker_id(name: str) -> str:
 
 
 class Heartbeat:
-    """Keeps this worker's heartbeat row fresh; recovers dead workers' tasks now and then."""
+    """Keeps this worker's heartbeat row fresh; recovers dead workers' tasks at each beat."""
 
-    def __init__(self, worker_id: str, *, queues: str, interval: float, stale_after: float) -> None:
+    def __init__(
+        self,
+        worker_id: str,
+        *,
+        queues: str,
+        interval: float,
+        stale_after: float,
+        task_deadline: Callable[[], float | None] = lambda: None,
+    ) -> None:
         if stale_after <= 2 * interval:
             raise ValueError("stale_after must exceed two heartbeat intervals.")
         self.worker_id = worker_id
         self.queues = queues
         self.interval = interval
         self.stale_after = stale_after
+        self.task_deadline = task_deadline  # when the running task's limit is up, if any
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
 
@@ -96,19 +111,25 @@ class Heartbeat:
         logger.warning("Could not delete heartbeat %s; it will go stale.", self.worker_id)
 
     def _run(self) -> None:
-        """Beat every `interval` seconds; look for dead workers every `stale_after` seconds."""
-        next_recovery = time.monotonic() + self.stale_after
+        """Beat and recover every `interval` seconds; stop the process if a task is overdue."""
         try:
             while not self._stopped.wait(self.interval):
+                self._stop_if_overdue()
                 try:
-                    close_old_connections()  # replaces a connection the server dropped
                     self.beat()
-                    if time.monotonic() >= next_recovery:
-                        recover_orphaned_tasks(self.stale_after)
-                        next_recovery = time.monotonic() + self.stale_after
+                    recover_orphaned_tasks(self.stale_after)
                 except Exception:
                     # Keep beating: a thread that died here would make a live worker look
                     # dead, and its running task would be run a second time.
                     logger.exception("Heartbeat of %s failed; trying again.", self.worker_id)
+                    connection.close()  # the next beat opens a fresh connection
         finally:
             connection.close()  # this thread's own connection
+
+    def _stop_if_overdue(self) -> None:
+        deadline = self.task_deadline()
+        if deadline is not None and time.monotonic() > deadline + OVERDUE_GRACE_SECONDS:
+            logger.critical(
+                "Worker %s: its task ignored its time limit; stopping the process.", self.worker_id
+            )
+            os._exit(EXIT_OVERDUE)  # the task stays RUNNING; recovery runs it elsewhere

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ...taskstatus.models import TaskOwner
+from ...taskstatus.models import OwnedTask
 from ..models import User
 from ..tasks import send_welcome_email
 
@@ -37,7 +37,8 @@ def test_registering_creates_the_user_logs_them_in_and_enqueues_the_welcome_emai
     assert welcome.status == "READY"
     assert response.status_code == 302
     assert response.url == reverse("taskstatus:page", args=[welcome.id])
-    assert TaskOwner.objects.get(task_id=welcome.id).owner == user
+    owned = OwnedTask.objects.get(task_id=welcome.id)
+    assert (owned.owner, owned.title) == (user, "Welcome email to ada@example.com")
     assert client.get(reverse("home")).context["user"] == user
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from ...accounts.models import User
 from ...hello.tasks import say_hello
 from ..enqueue import enqueue_on_commit
-from ..models import TaskOwner
+from ..models import OwnedTask
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def test_nothing_is_enqueued_before_the_commit(
     user, captured_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        pending = enqueue_on_commit(say_hello, "Ada", owner=user)
+        pending = enqueue_on_commit(say_hello, "Ada", owner=user, title="Hello")
         assert captured_tasks.results() == []
         with pytest.raises(RuntimeError, match="not committed yet"):
             _ = pending.result
@@ -29,14 +29,15 @@ def test_nothing_is_enqueued_before_the_commit(
     [result] = captured_tasks.results(say_hello)
     assert pending.result.id == result.id
     assert result.args == ["Ada"]
-    assert TaskOwner.objects.get(task_id=result.id).owner == user
+    owned = OwnedTask.objects.get(task_id=result.id)
+    assert (owned.owner, owned.title) == (user, "Hello")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_result_is_available_after_the_outermost_atomic_block(captured_tasks):
     with transaction.atomic():
         user = User.objects.create_user("ada@example.com", "pw")
-        pending = enqueue_on_commit(say_hello, "Ada", owner=user)
+        pending = enqueue_on_commit(say_hello, "Ada", owner=user, title="Hello")
 
     assert pending.result.status == "READY"
     assert pending.status_url == f"/tasks/{pending.result.id}/"
@@ -46,9 +47,9 @@ def test_the_result_is_available_after_the_outermost_atomic_block(captured_tasks
 def test_a_rolled_back_transaction_enqueues_nothing(captured_tasks):
     with pytest.raises(ZeroDivisionError), transaction.atomic():
         user = User.objects.create_user("ada@example.com", "pw")
-        enqueue_on_commit(say_hello, "Ada", owner=user)
+        enqueue_on_commit(say_hello, "Ada", owner=user, title="Hello")
         1 / 0  # noqa: B018  anything that aborts the transaction
 
     assert captured_tasks.results() == []
     assert User.objects.count() == 0
-    assert TaskOwner.objects.count() == 0
+    assert OwnedTask.objects.count() == 0

@@ -1,16 +1,23 @@
-"""A task's status is shown to its owner only; everyone else gets 404."""
+"""A task's story is shown to its owner only; everyone else gets 404."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ...hello.tasks import say_hello
-from ..models import TaskOwner
+from ...workers.models import TaskAttempt
+from ..models import OwnedTask
+from ..views import TASKS_PER_PAGE
+
+
+def owned_by(user, result, title: str = "Hello, Ada") -> None:
+    OwnedTask.objects.create(task_id=result.id, owner=user, title=title)
 
 
 @pytest.fixture
 def adas_task(ada, captured_tasks):
     result = say_hello.enqueue("Ada")
-    TaskOwner.objects.create(task_id=result.id, owner=ada)
+    owned_by(ada, result)
     return result
 
 
@@ -22,41 +29,64 @@ def page_url(task_id: str) -> str:
     return reverse("taskstatus:page", args=[task_id])
 
 
-def test_the_owner_sees_ready_then_successful(client, ada, adas_task, captured_tasks):
+def test_the_owner_follows_the_story_from_ready_to_successful(
+    client, ada, adas_task, captured_tasks
+):
     client.force_login(ada)
-    assert client.get(json_url(adas_task.id)).json()["status"] == "READY"
+    waiting = client.get(json_url(adas_task.id)).json()
+    assert (waiting["status"], waiting["attempts"], waiting["started_at"]) == ("READY", [], None)
 
     captured_tasks.run_all()
 
-    state = client.get(json_url(adas_task.id)).json()
-    assert state["status"] == "SUCCESSFUL"
-    assert state["is_finished"] is True
-    assert state["error"] is None
+    story = client.get(json_url(adas_task.id)).json()
+    assert story["status"] == "SUCCESSFUL"
+    assert story["is_finished"] is True
+    assert (story["title"], story["task"], story["queue"], story["priority"]) == (
+        "Hello, Ada",
+        "say_hello",
+        "default",
+        0,
+    )
+    [attempt] = story["attempts"]
+    assert (attempt["number"], attempt["worker"], attempt["error"]) == (1, "capture-backend", None)
+    assert story["worker"] == "capture-backend"
+    assert story["waited_seconds"] >= 0 and story["ran_seconds"] >= 0
+    assert story["error"] is None
 
 
-def test_the_page_polls_the_json_endpoint(client, ada, adas_task):
+def test_the_page_tells_the_story_and_polls_the_json_endpoint(client, ada, adas_task):
     client.force_login(ada)
     response = client.get(page_url(adas_task.id))
     assert response.status_code == 200
-    assert f'data-poll-url="{json_url(adas_task.id)}"'.encode() in response.content
-    assert b"taskstatus/poll.js" in response.content
+    page = response.content.decode()
+    assert "<h1" in page and "Hello, Ada</h1>" in page
+    assert "<code>say_hello</code> on the <code>default</code> queue, priority 0" in page
+    assert f'data-poll-url="{json_url(adas_task.id)}"' in page
+    assert "taskstatus/poll.js" in page
 
 
-def test_a_failed_task_shows_its_exception_class_but_not_its_traceback(client, ada, captured_tasks):
+def test_every_failed_attempt_shows_its_exception_class_but_no_traceback(
+    client, ada, captured_tasks
+):
     from ...accounts.tasks import send_welcome_email
 
     result = send_welcome_email.enqueue(user_id=999_999)  # no such user
-    TaskOwner.objects.create(task_id=result.id, owner=ada)
+    owned_by(ada, result, "Welcome email")
     captured_tasks.run_all()
+    TaskAttempt.objects.create(
+        task_id=result.id, number=1, worker_id="capture-backend", error="builtins.ConnectionError",
+        started_at=timezone.now(), finished_at=timezone.now(), traceback="Traceback: secret",
+    )  # fmt: skip
     client.force_login(ada)
 
-    state = client.get(json_url(result.id)).json()
+    story = client.get(json_url(result.id)).json()
     page = client.get(page_url(result.id)).content.decode()
 
-    assert state["status"] == "FAILED"
-    assert state["error"] == "{{ cookiecutter.project_slug }}.accounts.models.User.DoesNotExist"
-    assert "Traceback" not in str(state) and "Traceback" not in page
-    assert "User.DoesNotExist" in page
+    assert story["status"] == "FAILED"
+    assert story["error"] == "{{ cookiecutter.project_slug }}.accounts.models.User.DoesNotExist"
+    assert [attempt["error"] for attempt in story["attempts"]] == ["builtins.ConnectionError"]
+    assert "Traceback" not in str(story) and "Traceback" not in page
+    assert "User.DoesNotExist" in page and "builtins.ConnectionError" in page
 
 
 @pytest.mark.parametrize("url", [json_url, page_url], ids=["json", "page"])
@@ -83,6 +113,24 @@ def test_a_pruned_result_is_not_found(client, ada, adas_task, captured_tasks):
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, adas_task):
-    response = client.get(page_url(adas_task.id))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    for url in [page_url(adas_task.id), reverse("taskstatus:list")]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_your_tasks_lists_ones_own_newest_first_a_page_at_a_time(
+    client, ada, grace, captured_tasks
+):
+    for number in range(TASKS_PER_PAGE + 1):
+        owned_by(ada, say_hello.enqueue("Ada"), title=f"Ada task {number}")
+    owned_by(grace, say_hello.enqueue("Grace"), title="Grace task")
+    client.force_login(ada)
+
+    first = client.get(reverse("taskstatus:list")).content.decode()
+    second = client.get(reverse("taskstatus:list") + "?page=2").content.decode()
+
+    assert f"Ada task {TASKS_PER_PAGE}<" in first and "Ada task 0<" not in first
+    assert "Ada task 0<" in second
+    assert "Page 1 of 2" in first and "READY" in first
+    assert "Grace" not in first + second

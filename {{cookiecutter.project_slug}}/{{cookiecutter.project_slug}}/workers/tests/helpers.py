@@ -1,8 +1,26 @@
-"""Small helpers shared by the tests of worker processes."""
+"""What the workers' tests share: a worker in this process, and waiting for a task's status."""
 
+import io
+import signal
+
+from django.core.management import call_command
 from django.tasks import TaskResult
 
-from ...testing.waiting import wait_until
+from tests.support.waiting import wait_until
+
+
+def run_worker(*options: str) -> None:
+    """Run the project's worker in this process until no task is ready (--batch).
+
+    The worker installs its own signal handlers; pytest's are put back afterwards.
+    Tests that use it need `transaction=True`: the worker commits as it goes.
+    """
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("worker", "--batch", "--worker-id", "test", *options, stdout=io.StringIO())
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def status_of(result: TaskResult) -> str:

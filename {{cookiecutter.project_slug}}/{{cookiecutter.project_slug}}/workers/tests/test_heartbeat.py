@@ -55,4 +55,4 @@ def test_a_starting_worker_recovers_the_tasks_of_dead_ones():
 
 def test_staleness_must_leave_room_for_missed_beats():
     with pytest.raises(ValueError, match="two heartbeat intervals"):
-        Heartbeat("w", queues="emails", interval=5, stale_after=10)
+        Heartbeat("w", queues="emails", interval=1, stale_after=2)

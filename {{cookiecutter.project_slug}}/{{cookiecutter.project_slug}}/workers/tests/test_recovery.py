@@ -6,13 +6,14 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from ...hello.tasks import say_hello
-from ..models import WorkerHeartbeat
-from ..recovery import MAX_ATTEMPTS, WORKER_LOST, recover_orphaned_tasks
+from ..models import TaskAttempt, WorkerHeartbeat
+from ..recovery import MAX_LOST_WORKERS, WorkerLost, recover_orphaned_tasks
+from ..taskdb import TaskRow
 
-STALE_AFTER = 30.0
+STALE_AFTER = 5.0
+WORKER_LOST = f"{WorkerLost.__module__}.WorkerLost"
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def running_task(*worker_ids: str, started_ago: float = 60) -> str:
     """A task RUNNING on the last of `worker_ids` since `started_ago` seconds."""
     task_id = say_hello.enqueue("Ada").id
-    DBTaskResult.objects.filter(pk=task_id).update(
+    TaskRow.objects.filter(pk=task_id).update(
         status="RUNNING",
         started_at=timezone.now() - timedelta(seconds=started_ago),
         worker_ids=list(worker_ids),
@@ -48,6 +49,8 @@ def test_the_task_of_a_worker_that_stopped_beating_is_ready_again():
 
     assert status(task_id) == "READY"
     assert say_hello.get_result(task_id).worker_ids == ["dead"]  # its history stays
+    [lost] = TaskAttempt.objects.filter(task_id=task_id)
+    assert (lost.number, lost.worker_id, lost.error) == (1, "dead", WORKER_LOST)
     assert not WorkerHeartbeat.objects.exists()  # the dead worker is forgotten
 
 
@@ -72,20 +75,23 @@ def test_a_task_that_just_started_is_not_judged_yet():
 
 
 def test_a_task_that_lost_too_many_workers_fails_with_worker_lost():
-    task_id = running_task(*[f"dead-{n}" for n in range(MAX_ATTEMPTS)])
-
-    assert recover_orphaned_tasks(STALE_AFTER) == [task_id]
+    workers = [f"dead-{n}" for n in range(1, MAX_LOST_WORKERS + 1)]
+    task_id = running_task(*workers[:1])
+    for attempt in range(1, len(workers) + 1):
+        TaskRow.objects.filter(pk=task_id).update(status="RUNNING", worker_ids=workers[:attempt])
+        assert recover_orphaned_tasks(STALE_AFTER) == [task_id]
 
     result = say_hello.get_result(task_id)
     assert result.status == "FAILED"
     assert result.errors[0].exception_class_path == WORKER_LOST
-    assert "dead-2" in result.errors[0].traceback
+    assert f"({workers[-1]}) stopped beating" in result.errors[0].traceback
+    assert TaskAttempt.objects.filter(task_id=task_id).count() == MAX_LOST_WORKERS
 
 
 def test_finished_and_waiting_tasks_are_never_touched():
     waiting = say_hello.enqueue("Ada").id
     done = running_task("dead")
-    DBTaskResult.objects.filter(pk=done).update(status="SUCCESSFUL")
+    TaskRow.objects.filter(pk=done).update(status="SUCCESSFUL")
 
     assert recover_orphaned_tasks(STALE_AFTER) == []
     assert (status(waiting), status(done)) == ("READY", "SUCCESSFUL")

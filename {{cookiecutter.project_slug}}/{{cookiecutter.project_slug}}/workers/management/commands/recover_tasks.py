@@ -1,7 +1,7 @@
 """Put the RUNNING tasks of dead workers back to READY, once.
 
-Every `heartbeat_db_worker` already does this on start and on a schedule; run
-it by hand (or from cron) to see what it would find, e.g. after a host failed:
+Every worker already does this at each heartbeat; run it by hand to see what
+it finds, e.g. when no worker of a dead host's queues is running:
 
     python -m manage recover_tasks
 """

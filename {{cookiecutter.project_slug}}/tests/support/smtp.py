@@ -23,13 +23,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Self
+from typing import Self, cast
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 ACCEPTED = "250 Message accepted for delivery"
-REFUSED = "554 5.7.1 Message refused by the test SMTP server"
+REFUSED = "554 5.7.1 Message refused by the test SMTP server"  # for good
+TRY_LATER = "451 4.3.0 Try again later, says the test SMTP server"  # for now
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class SMTPServer:
         self._received: list[ReceivedEmail] = []
         self._arrived = threading.Condition()
         self._reply = ACCEPTED
+        self._refusals_left: int | None = None
         self._released = threading.Event()
         self._released.set()
 
@@ -118,16 +120,19 @@ class SMTPServer:
         """Forget messages, accept mail again and release held messages."""
         self.clear()
         self._reply = ACCEPTED
+        self._refusals_left = None
         self._released.set()
 
     @contextmanager
-    def refusing(self, reply: str = REFUSED) -> Iterator[None]:
-        """Refuse every message with `reply` (an SMTP error) inside the block."""
+    def refusing(self, reply: str = REFUSED, times: int | None = None) -> Iterator[None]:
+        """Refuse messages with `reply` (an SMTP error) in the block: all, or the first `times`."""
         self._reply = reply
+        self._refusals_left = times
         try:
             yield
         finally:
             self._reply = ACCEPTED
+            self._refusals_left = None
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -148,6 +153,10 @@ class SMTPServer:
             await asyncio.to_thread(self._released.wait, self.hold_timeout)
         reply = self._reply
         if reply != ACCEPTED:
+            if self._refusals_left is not None:
+                self._refusals_left -= 1
+                if self._refusals_left <= 0:
+                    self._reply = ACCEPTED
             return reply
         content = envelope.original_content or envelope.content or b""
         if isinstance(content, str):
@@ -155,7 +164,7 @@ class SMTPServer:
         received = ReceivedEmail(
             mail_from=envelope.mail_from or "",
             recipients=list(envelope.rcpt_tos),
-            message=message_from_bytes(content, policy=policy.default),  # type: ignore[arg-type]
+            message=message_from_bytes(content, policy=policy.default),
         )
         with self._arrived:
             self._received.append(received)
@@ -170,5 +179,5 @@ class _Controller(Controller):
         # start() connects to self.port to check the server answers: use the bound port.
         if self.server is None:
             raise RuntimeError("The SMTP server did not start.")
-        self.port = self.server.sockets[0].getsockname()[1]
+        self.port = cast(asyncio.Server, self.server).sockets[0].getsockname()[1]
         super()._trigger_server()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 
 def wait_until[T](
-    condition: Callable[[], T], *, timeout: float, waiting_for: str, poll: float = 0.02
+    condition: Callable[[], T | None], *, timeout: float, waiting_for: str, poll: float = 0.02
 ) -> T:
     """Return the first truthy value of `condition()`; raise TimeoutError after `timeout` s.
 

@@ -8,8 +8,12 @@ answers get_result() (so status pages work), and runs tasks when told to.
 """
 
 import threading
+import uuid
+from collections.abc import Mapping, Sequence
+from copy import copy as shallow_copy
 from dataclasses import replace
 from traceback import format_exception
+from typing import Any
 
 from django.tasks import Task, TaskResult, TaskResultStatus
 from django.tasks.backends.base import BaseTaskBackend
@@ -17,7 +21,6 @@ from django.tasks.base import TaskContext, TaskError
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.tasks.signals import task_enqueued, task_finished, task_started
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 from django.utils.json import normalize_json
 
 
@@ -32,19 +35,19 @@ class CaptureBackend(BaseTaskBackend):
     _lock = threading.Lock()
     worker_id = "capture-backend"
 
-    def enqueue(self, task: Task, args, kwargs) -> TaskResult:
+    def enqueue(self, task: Task, args: Sequence[Any], kwargs: Mapping[str, Any]) -> TaskResult:
         """Validate and store the task, READY to run; do not run it."""
         self.validate_task(task)
-        result = TaskResult(
+        result: TaskResult = TaskResult(
             task=task,
-            id=get_random_string(32),
+            id=str(uuid.uuid4()),  # shaped like django-tasks-db's ids
             status=TaskResultStatus.READY,
             enqueued_at=timezone.now(),
             started_at=None,
             last_attempted_at=None,
             finished_at=None,
-            args=normalize_json(args),
-            kwargs=normalize_json(kwargs),
+            args=list(args),  # TaskResult makes them JSON, or raises TypeError
+            kwargs=dict(kwargs),
             backend=self.alias,
             errors=[],
             worker_ids=[],
@@ -112,10 +115,8 @@ class CaptureBackend(BaseTaskBackend):
 
 
 def copy(result: TaskResult) -> TaskResult:
-    """An independent copy of `result`, return value included (replace() drops it)."""
-    duplicate = replace(result)
-    object.__setattr__(duplicate, "_return_value", result._return_value)
-    return duplicate
+    """An independent copy of `result`, return value included (replace() would drop it)."""
+    return shallow_copy(result)
 
 
 def as_task_error(error: Exception) -> TaskError:

@@ -1,0 +1,136 @@
+"""The project's pytest plugin (see conftest.py): fixtures every test can ask for.
+
+- `captured_tasks`: capture the tasks a test enqueues, then run them when it says
+  so (`captured_tasks.run_all()`); accounts/tests/test_tasks.py shows it whole.
+- `ada` and `grace`: two users, the owner of something and someone else.
+- `smtp`: a real SMTP server in the test process, for worker processes to send to.
+- `start_worker`: a real worker process of a Procfile line, on the test database.
+"""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connections
+from django.tasks import Task, TaskResult, TaskResultStatus, task_backends
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+
+from . import procfile
+from .backend import CaptureBackend
+from .smtp import SMTPServer
+from .workers import WorkerProcess
+
+
+class CapturedTasks:
+    """What the code under test enqueued, and a way to run it."""
+
+    def __init__(self, backend: CaptureBackend) -> None:
+        self.backend = backend
+
+    def results(self, task: Task | None = None) -> list[TaskResult]:
+        """Every captured result (of `task`, if given), oldest first."""
+        return [r for r in self.backend.results() if task is None or r.task.name == task.name]
+
+    def ready(self, task: Task | None = None) -> list[TaskResult]:
+        """The captured results still waiting to run."""
+        return [r for r in self.results(task) if r.status == TaskResultStatus.READY]
+
+    def run_all(self) -> list[TaskResult]:
+        """Run every READY task, including those the runs enqueue; return their outcomes."""
+        finished = []
+        while ready := self.ready():
+            finished += [self.backend.run(result.id) for result in ready]
+        return finished
+
+
+@pytest.fixture
+def captured_tasks(settings: Any) -> Iterator[CapturedTasks]:
+    """Swap the default task backend for one that captures tasks until the test runs them."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "tests.support.backend.CaptureBackend",
+            "QUEUES": settings.TASKS["default"]["QUEUES"],
+        }
+    }
+    CaptureBackend.clear()
+    backend = task_backends["default"]
+    assert isinstance(backend, CaptureBackend)
+    yield CapturedTasks(backend)
+    CaptureBackend.clear()
+
+
+@pytest.fixture
+def ada(db: None) -> User:
+    """A registered user."""
+    return User.objects.create_user("ada@example.com", "correct horse battery staple")
+
+
+@pytest.fixture
+def grace(db: None) -> User:
+    """Another registered user, who must not see Ada's things."""
+    return User.objects.create_user("grace@example.com", "correct horse battery staple")
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SMTPServer]:
+    """An SMTP server in this process, for the whole run (worker processes send to it)."""
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp(smtp_server: SMTPServer) -> Iterator[SMTPServer]:
+    """The SMTP server, empty and accepting mail."""
+    smtp_server.reset()
+    yield smtp_server
+    smtp_server.reset()
+
+
+# Tests that start worker processes ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def worker_environment(django_db_setup: None, smtp_server: SMTPServer) -> dict[str, str]:
+    """What a worker process needs to share the test database and send to the SMTP server."""
+    database = connections["default"].settings_dict
+{%- if cookiecutter.database == "sqlite" %}
+    test_database = {"SQLITE_PATH": str(database["NAME"])}
+{%- else %}
+    user = f"{database['USER']}:{database['PASSWORD'] or ''}"
+    url = f"postgres://{user}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    test_database = {"DATABASE_URL": url}
+{%- endif %}
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "SMTP_PORT": str(smtp_server.port),
+        **test_database,
+    }
+
+
+@pytest.fixture
+def start_worker(
+    transactional_db: None, worker_environment: dict[str, str], tmp_path: Path
+) -> Iterator[Callable[..., WorkerProcess]]:
+    """`start_worker("emails", SOME_SETTING="1")`: the Procfile's `emails` line, running.
+
+    The worker shares the test database (so the test's data must be committed:
+    `transactional_db`) and stops with SIGTERM at the end of the test.
+    """
+    started: list[WorkerProcess] = []
+
+    def start(name: str, **env: str) -> WorkerProcess:
+        number = len(started) + 1
+        worker = WorkerProcess(
+            procfile.workers()[name],
+            env={**worker_environment, **env},
+            log_path=tmp_path / f"{name}-{number}.log",
+        )
+        started.append(worker.start())
+        worker.wait_until_ready()
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

@@ -1,0 +1,75 @@
+"""A task's story, as its status page tells it: what it is, where it waited, how it went.
+
+What the browser may know: the task's title, queue and priority, its times,
+each attempt with the worker that ran it and the class of the exception it
+raised. Never a traceback or an exception's message: they can hold paths,
+addresses and other users' data; the admin shows them to staff.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.tasks import TaskResult
+
+from ..workers.models import TaskAttempt
+from .models import OwnedTask
+
+
+def seconds_between(start: datetime | None, end: datetime | None) -> float | None:
+    """How long from `start` to `end`, if both happened."""
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds(), 3)
+
+
+def attempts_of(result: TaskResult) -> list[dict[str, Any]]:
+    """Every attempt so far: the failed ones recorded, then the current one."""
+    failed = TaskAttempt.objects.filter(task_id=result.id).order_by("number")
+    attempts = [
+        {
+            "number": attempt.number,
+            "worker": attempt.worker_id,
+            "started_at": attempt.started_at,
+            "finished_at": attempt.finished_at,
+            "error": attempt.error,
+        }
+        for attempt in failed
+    ]
+    recorded = {attempt["number"] for attempt in attempts}
+    if result.attempts and result.attempts not in recorded:  # running, or it succeeded
+        attempts.append(
+            {
+                "number": result.attempts,
+                "worker": result.worker_ids[-1],
+                "started_at": result.started_at,
+                "finished_at": result.finished_at,
+                "error": None,
+            }
+        )
+    return attempts
+
+
+def story(result: TaskResult, owned: OwnedTask) -> dict[str, Any]:
+    """The status page's JSON: everything the page shows, updated while it polls."""
+    attempts = attempts_of(result)
+    first_start = attempts[0]["started_at"] if attempts else None
+    run_after = result.task.run_after
+    return {
+        "id": result.id,
+        "title": owned.title,
+        "task": result.task.name,
+        "queue": result.task.queue_name,
+        "priority": result.task.priority,
+        "status": result.status,
+        "is_finished": result.is_finished,
+        "enqueued_at": result.enqueued_at,
+        "started_at": first_start,
+        "finished_at": result.finished_at,
+        "waited_seconds": seconds_between(result.enqueued_at, first_start),
+        "ran_seconds": seconds_between(result.started_at, result.finished_at),
+        "next_attempt_at": run_after if result.status == "READY" and attempts else None,
+        "attempts": attempts,
+        "worker": result.worker_ids[-1] if result.worker_ids else None,
+        # A failed task's error, as the backend recorded it (there is none before).
+        "error": result.errors[-1].exception_class_path if result.errors else None,
+    }

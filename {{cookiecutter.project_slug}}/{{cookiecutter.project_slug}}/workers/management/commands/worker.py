@@ -1,0 +1,83 @@
+"""Run a worker: django-tasks-db's `db_worker`, made to heal and to wake up.
+
+    python -m manage worker --queue-name emails --worker-id "emails@$(hostname)"
+
+Takes db_worker's options (`--queue-name`, `--interval`, `--batch`,
+`--max-tasks`, `--exclude-queues`, ...) and stops as it does: SIGTERM or
+Ctrl+C lets the running task finish, a second one stops it at once (here the
+task goes back to READY). In addition the worker:
+
+- is woken when a task is ready (wakeup.py), and polls only every `--interval`
+  seconds (WORKER_POLL_SECONDS) as a safety net; `--no-wakeup` turns that off;
+- runs each task within its time limit, and retries it as its policy says;
+- beats every WORKER_HEARTBEAT_SECONDS, and at each beat runs again the tasks
+  of workers silent for WORKER_STALE_AFTER_SECONDS;
+- gets a worker id unique to this process (`emails@web-1:4242:x7Kq2b`).
+
+It never reloads itself on code changes (db_worker's `--reload`): a reload
+would kill the running task. Restart it instead (Ctrl+C, `honcho start`).
+If its database goes away for good, it exits non-zero for its supervisor to
+restart it.
+"""
+
+from argparse import ArgumentParser, BooleanOptionalAction
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandError
+
+from ... import taskdb
+from ...heartbeat import Heartbeat, unique_worker_id
+from ...wakeup import Wakeup
+from ...worker import Worker
+
+
+class Command(taskdb.DBWorkerCommand):
+    help = "Run a worker: tasks woken up, time-limited, retried; dead workers' tasks recovered."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--wakeup",
+            action=BooleanOptionalAction,
+            default=True,
+            help="Wake up when a task is ready, polling only every --interval s (default: on).",
+        )
+        parser.set_defaults(interval=settings.WORKER_POLL_SECONDS, reload=False)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["reload"]:
+            raise CommandError(
+                "A worker does not reload on code changes: a reload would kill its running "
+                "task. Restart the worker instead."
+            )
+        self.configure_logging(options["verbosity"])
+        queue_names = options["queue_name"].split(",")
+        excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
+        if excluded and "*" not in queue_names:
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
+        worker_id = unique_worker_id(options["worker_id"])
+        with Wakeup(queue_names, enabled=options["wakeup"]) as wakeup:
+            worker = Worker(
+                queue_names=queue_names,
+                excluded_queue_names=excluded,
+                interval=options["interval"],
+                batch=options["batch"],
+                backend_name=options["backend_name"],
+                # db_worker sleeps up to a second at start, so that workers started
+                # together do not poll in step; woken workers have no such steps.
+                startup_delay=False,
+                max_tasks=options["max_tasks"],
+                worker_id=worker_id,
+                wakeup=wakeup,
+            )
+            heartbeat = Heartbeat(
+                worker_id,
+                queues=options["queue_name"],
+                interval=settings.WORKER_HEARTBEAT_SECONDS,
+                stale_after=settings.WORKER_STALE_AFTER_SECONDS,
+                task_deadline=lambda: worker.task_deadline,
+            )
+            with heartbeat:
+                worker.configure_signals()
+                worker.run()

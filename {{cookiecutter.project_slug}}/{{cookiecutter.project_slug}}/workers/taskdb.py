@@ -1,0 +1,136 @@
+"""The one module that knows django-tasks-db's internals.
+
+django-tasks-db stores each task as a row (`DBTaskResult`) and runs it with
+`db_worker`. It has no public API for what this app adds beside it: a worker
+loop of our own, putting a task back to READY (a retry, a crash recovered),
+failing a task from outside the worker that ran it, and the queries that crash
+recovery and pruning need. Everything of django-tasks-db the project uses is
+imported here and nowhere else (an import contract in pyproject.toml checks
+it), so an upgrade of the backend means reading this one file again.
+"""
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import OperationalError
+from django.db.models import Min
+from django.db.models.expressions import Combinable
+from django.tasks import TaskResult, TaskResultStatus
+from django.tasks.signals import task_finished
+from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+# A row of django-tasks-db's table: one task, READY, RUNNING or finished.
+TaskRow = DBTaskResult
+# db_worker's worker and command, which worker.py and the `worker` command extend.
+DBWorker = db_worker.Worker
+DBWorkerCommand = db_worker.Command
+
+
+class DatabaseBusy(Exception):
+    """SQLite's single write lock was taken: try again in a moment."""
+
+
+def claim(
+    worker_id: str, queue_names: list[str], excluded: list[str], backend_name: str
+) -> TaskRow | None:
+    """The next READY task of these queues, marked RUNNING by `worker_id`; None if none.
+
+    The order is django-tasks-db's: priority, then run_after, then enqueue time.
+    Two workers never claim one task: PostgreSQL locks the row (FOR UPDATE SKIP
+    LOCKED), SQLite the whole database (BEGIN EXCLUSIVE).
+    """
+    tasks = TaskRow.objects.ready().filter(backend_name=backend_name)
+    if "*" not in queue_names:
+        tasks = tasks.filter(queue_name__in=queue_names)
+    if excluded:
+        tasks = tasks.exclude(queue_name__in=excluded)
+    try:
+        with exclusive_transaction(tasks.db):
+            row = tasks.get_locked()
+            if row is not None:
+                row.claim(worker_id)
+            return row
+    except OperationalError as error:
+        if is_locked_database_exception(error):
+            raise DatabaseBusy from error
+        raise
+
+
+def next_due(queue_names: list[str], backend_name: str) -> datetime | None:
+    """When the earliest deferred READY task of these queues may run (run_after)."""
+    tasks = TaskRow.objects.filter(
+        status=TaskResultStatus.READY, backend_name=backend_name, run_after__gt=timezone.now()
+    ).exclude(run_after=get_date_max())
+    if "*" not in queue_names:
+        tasks = tasks.filter(queue_name__in=queue_names)
+    return tasks.aggregate(due=Min("run_after"))["due"]
+
+
+def succeed(row: TaskRow, return_value: object) -> None:
+    """Record the task's success as db_worker does, signal included."""
+    row.set_successful(return_value)
+    task_finished.send(sender=type(row.task.get_backend()), task_result=row.task_result)
+
+
+def fail(row: TaskRow, error: BaseException) -> None:
+    """Record the task's failure as db_worker does (exception and traceback), signal included."""
+    row.set_failed(error)
+    task_finished.send(sender=type(row.task.get_backend()), task_result=row.task_result)
+
+
+def requeue(row: TaskRow, run_after: datetime | None = None) -> None:
+    """Put a task back to READY, keeping its id, to run again (after `run_after`)."""
+    row.status = TaskResultStatus.READY
+    row.run_after = run_after or get_date_max()
+    row.save(update_fields=["status", "run_after"])
+
+
+def still_running(task_id: str, started_at: datetime | Combinable) -> TaskRow | None:
+    """The task, locked, if it is still RUNNING the attempt that started at `started_at`.
+
+    For changing a task that another worker ran, inside atomic(): None means that
+    worker finished or lost it meanwhile, and the task must be left alone.
+    """
+    running = TaskRow.objects.select_for_update().filter(
+        pk=task_id, status=TaskResultStatus.RUNNING, started_at=started_at
+    )
+    return running.first()
+
+
+def running_before(cutoff: datetime | Combinable) -> list[TaskRow]:
+    """The RUNNING tasks whose current attempt started before `cutoff`."""
+    return list(
+        TaskRow.objects.running()
+        .filter(started_at__lt=cutoff)
+        .only("id", "worker_ids", "started_at", "queue_name", "task_path")
+    )
+
+
+def result_of(row: TaskRow) -> TaskResult:
+    """The row as django.tasks' TaskResult."""
+    return row.task_result
+
+
+def statuses(task_ids: Iterable[str]) -> dict[str, str]:
+    """The status of each of these tasks that still exists, by id (one query)."""
+    valid = [task_id for task_id in task_ids if is_uuid(task_id)]  # django-tasks-db's ids
+    rows = TaskRow.objects.filter(pk__in=valid).values_list("pk", "status")
+    return {str(pk): status for pk, status in rows}
+
+
+def existing(task_ids: Iterable[str]) -> set[str]:
+    """Which of these task ids still have a result (not pruned)."""
+    return set(statuses(task_ids))
+
+
+def is_uuid(task_id: str) -> bool:
+    """Whether `task_id` is shaped like the ids django-tasks-db gives (UUIDs)."""
+    try:
+        uuid.UUID(task_id)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,44 @@
+"""An idle worker starts a new task at once, though it polls only every ten seconds.
+
+PostgreSQL notifies the worker when the task's row is committed (LISTEN/NOTIFY);
+on SQLite the worker notices the database's commit counter change. Either way
+the poll interval is only a safety net.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+
+from ...hello.tasks import say_hello
+from ..taskdb import TaskRow
+from .helpers import wait_for_status
+
+POLL_SECONDS = 10
+
+
+def test_a_task_starts_within_a_second_though_the_worker_polls_every_ten(start_worker):
+    start_worker("default", WORKER_POLL_SECONDS=str(POLL_SECONDS))
+    wait_for_status(say_hello.enqueue("warm-up"), "SUCCESSFUL")  # imports what tasks need
+
+    result = say_hello.enqueue("Ada")
+    wait_for_status(result, "SUCCESSFUL", timeout=POLL_SECONDS)
+
+    assert result.started_at - result.enqueued_at < timedelta(seconds=1)
+
+
+class RegistrationFailed(Exception):
+    """Whatever rolls the transaction back after the enqueue."""
+
+
+def test_a_rolled_back_enqueue_runs_nothing(start_worker):
+    worker = start_worker("default", WORKER_POLL_SECONDS=str(POLL_SECONDS))
+    with pytest.raises(RegistrationFailed), transaction.atomic():
+        say_hello.enqueue("nobody")
+        raise RegistrationFailed
+
+    after = say_hello.enqueue("Ada")  # enqueued after the rollback, run before the test ends
+    wait_for_status(after, "SUCCESSFUL", timeout=POLL_SECONDS)
+
+    assert [str(pk) for pk in TaskRow.objects.values_list("pk", flat=True)] == [after.id]
+    assert worker.output().count("state=RUNNING") == 1

@@ -1,0 +1,59 @@
+"""Wake a waiting worker soon after someone writes to the database: SQLite's data_version.
+
+SQLite has no notifications between processes. But it counts commits:
+`PRAGMA data_version` changes when another connection has committed a write.
+Reading it takes no lock and no I/O beyond the shared WAL index, unlike
+looking for a task, which takes SQLite's one write lock (BEGIN EXCLUSIVE) and
+so queues behind the web server's writes. A waiting worker reads it every
+CHECK_SECONDS and looks for tasks only when something was written (an
+enqueue, a retry, another worker's heartbeat), or after its poll interval at
+the latest. The figures behind CHECK_SECONDS are on the docs' benchmarks page.
+
+`python -m manage worker --no-wakeup` turns this off: the worker then looks for
+tasks every `--interval` seconds, as django-tasks-db's db_worker does.
+"""
+
+import time
+from types import TracebackType
+from typing import Self
+
+from django.db import connection
+
+CHECK_SECONDS = 0.02
+
+
+class Wakeup:
+    """Waits until another connection wrote to the database, or a timeout."""
+
+    def __init__(self, queue_names: list[str], *, enabled: bool = True) -> None:
+        self.enabled = enabled
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        pass
+
+    def wait(self, timeout: float) -> None:
+        """Return once another connection committed a write, or after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        if not self.enabled:
+            time.sleep(timeout)
+            return
+        version = data_version()
+        while (remaining := deadline - time.monotonic()) > 0:
+            time.sleep(min(CHECK_SECONDS, remaining))
+            if data_version() != version:
+                return
+
+
+def data_version() -> int:
+    """This connection's view of the database's commit counter."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA data_version")
+        return cursor.fetchone()[0]
