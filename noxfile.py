@@ -23,7 +23,13 @@ nox.options.error_on_missing_interpreters = True
 # uv must use the interpreters on this machine, never download one.
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 
-TEMPLATE_TEST_REQUIREMENTS = ["cookiecutter>=2.6", "pytest>=8", "pytest-cookies>=0.7", "uv"]
+TEMPLATE_TEST_REQUIREMENTS = [
+    "cookiecutter>=2.6",
+    "pytest>=8",
+    "pytest-cookies>=0.7",
+    "uv",
+    "check-jsonschema",  # checks the baked project's GitHub workflow against its schema
+]
 
 
 def bake(session: nox.Session, name: str, **context: str) -> Path:

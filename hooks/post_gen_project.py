@@ -23,7 +23,6 @@ FILES_OF_DATABASE = {
         "tests/test_database_postgresql.py": "",
         f"{PACKAGE}/workers/wakeup_postgresql.py": f"{PACKAGE}/workers/wakeup.py",
         f"{PACKAGE}/workers/migrations/0002_notify_ready_tasks.py": "",
-        f"{PACKAGE}/workers/tests/test_dropped_connections_postgresql.py": "",
     },
 }
 

@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DATABASES = ["sqlite", "postgresql"]
+# The evidence runs inside a bake (see test_evidence.py); pytest must not collect it here.
+collect_ignore = ["evidence"]
 
 
 @dataclass
@@ -24,6 +26,11 @@ class BakedProject:
 
     path: Path
     database: str
+
+    @property
+    def package(self) -> str:
+        """The project's Python package (its slug)."""
+        return self.path.name
 
     def run(self, command: str, env: dict[str, str] | None = None, check: bool = True):
         """Run a command of the project's .venv in the project; show its output on failure."""
@@ -57,13 +64,8 @@ def python_version() -> str:
     return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
-@pytest.fixture(scope="session", params=DATABASES)
-def baked(request, cookies_session) -> BakedProject:
-    """A project baked with every default but `database`, installed with its dev group."""
-    database = request.param
-    result = cookies_session.bake(extra_context={"database": database})
-    assert result.exit_code == 0, result.exception
-    project = BakedProject(path=Path(result.project_path), database=database)
+def install(project: BakedProject) -> BakedProject:
+    """`uv sync` the baked project: its dependencies and dev group, into its .venv."""
     subprocess.run(
         ["uv", "sync", "--quiet", "--python", python_version()],
         cwd=project.path,
@@ -71,3 +73,17 @@ def baked(request, cookies_session) -> BakedProject:
         check=True,
     )
     return project
+
+
+def bake(cookies, **answers: str) -> BakedProject:
+    """Bake the template with `answers` (the defaults otherwise) and install the project."""
+    result = cookies.bake(extra_context=answers)
+    assert result.exit_code == 0, result.exception
+    database = answers.get("database", "sqlite")
+    return install(BakedProject(path=Path(result.project_path), database=database))
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def baked(request, cookies_session) -> BakedProject:
+    """A project baked with every default but `database`, installed with its dev group."""
+    return bake(cookies_session, database=request.param)

@@ -1,13 +1,28 @@
-"""Every option combination bakes a project that is clean, consistent and passes its own tests."""
+"""Every option bakes a project that is clean, lean, consistent and passes its own tests."""
 
 import filecmp
 import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import pytest
+
+from conftest import ROOT, BakedProject
+
 TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
 JINJA = re.compile(r"\{\{|\{%|\{#")
-SKIPPED_DIRS = {".venv", "__pycache__", ".pytest_cache", ".ruff_cache"}
+SKIPPED_DIRS = {".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", "dist"}
+# What code of one database option looks like, found in a bake of the other.
+OTHER_DATABASE = {
+    "sqlite": re.compile(r"(?i:postgres|psycopg)|\bpg_\w|\bLISTEN\b|\bNOTIFY\b"),
+    "postgresql": re.compile(r"(?i:sqlite|pragma|journal_mode)"),
+}
+# At most this many lines of Python outside migrations, and at least this share of
+# them in what a user keeps (the apps, config, manage.py): the rest is tests.
+MAX_LINES = 4000
+MIN_SHARE_KEPT = 0.35
 
 
 def project_files(project: Path):
@@ -45,23 +60,60 @@ def test_django_templates_are_copied_unrendered(baked):
         assert filecmp.cmp(path, template_source(path, baked.path), shallow=False), path
 
 
-def test_files_of_other_databases_are_removed(baked):
-    tests_dir = baked.path / "tests"
-    other = "postgresql" if baked.database == "sqlite" else "sqlite"
-    assert (tests_dir / f"test_database_{baked.database}.py").exists()
-    assert not (tests_dir / f"test_database_{other}.py").exists()
+def test_nothing_of_the_other_database_is_baked(baked):
+    """No file, dependency, code or comment of the database option not chosen."""
+    other = OTHER_DATABASE[baked.database]
+    found = [
+        f"{path.relative_to(baked.path)}: {line.strip()}"
+        for path in project_files(baked.path)
+        if path.name != ".env" and not is_django_template(path)
+        for line in [path.name, *path.read_text().splitlines()]
+        if other.search(line)
+    ]
+    assert found == []
 
 
-def test_local_env_file_has_a_fresh_secret_key(baked):
-    env = (baked.path / ".env").read_text()
-    [key] = re.findall(r"^DJANGO_SECRET_KEY=(.*)$", env, re.MULTILINE)
-    assert len(key) >= 50
-    assert ".env" in (baked.path / ".gitignore").read_text().splitlines()
+def test_the_bake_is_mostly_the_code_a_user_keeps(baked):
+    python = [
+        path
+        for path in project_files(baked.path)
+        if path.suffix == ".py" and "migrations" not in path.parts
+    ]
+    lines = {path: len(path.read_text().splitlines()) for path in python}
+    kept = sum(
+        count
+        for path, count in lines.items()
+        if path.name == "manage.py"
+        or path.relative_to(baked.path).parts[0] == "config"
+        or (path.relative_to(baked.path).parts[0] == baked.package and "tests" not in path.parts)
+    )
+    total = sum(lines.values())
+    print(f"{baked.database}: {total} lines of Python, {kept} kept ({kept / total:.0%})")
+    assert total <= MAX_LINES
+    assert kept / total >= MIN_SHARE_KEPT
+
+
+def test_the_readme_layout_names_every_folder(baked):
+    readme = (baked.path / "README.md").read_text()
+    layout = readme[readme.index("## Layout") :]
+    top = [baked.path / name for name in ("config", "tests", baked.package)]
+    folders = [*top, *(path for folder in [*top, baked.path / ".github"] for path in folder.iterdir())]
+    unnamed = [
+        relative
+        for folder in folders
+        if folder.is_dir() and folder.name not in SKIPPED_DIRS
+        and f"`{(relative := folder.relative_to(baked.path).as_posix())}/`" not in layout
+    ]
+    assert unnamed == []
 
 
 def test_ruff_is_clean(baked):
     baked.run("ruff check .")
     baked.run("ruff format --check .")
+
+
+def test_mypy_is_clean(baked):
+    baked.run("mypy .")
 
 
 def test_django_check_is_clean(baked):
@@ -73,33 +125,58 @@ def test_migrations_match_models(baked):
     baked.run("python -m manage makemigrations --check --dry-run")
 
 
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "x" * 64 + "a-long-random-production-secret-key",
+    "DJANGO_ALLOWED_HOSTS": "example.com",
+}
+
+
 def test_deploy_check_is_clean_with_production_settings(baked):
-    result = baked.run(
-        "python -m manage check --deploy --fail-level WARNING",
-        env={
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "DJANGO_SECRET_KEY": "x" * 64 + "a-long-random-production-secret-key",
-            "DJANGO_ALLOWED_HOSTS": "example.com",
-        },
-    )
+    result = baked.run("python -m manage check --deploy --fail-level WARNING", env=PRODUCTION)
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key(baked):
-    # The variable set but empty wins over the key in the baked project's .env.
+@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_a_required_variable(baked, variable):
+    # The variable set but empty wins over the baked project's .env.
     result = baked.run(
-        "python -c 'import django; django.setup()'",
-        env={
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "DJANGO_SECRET_KEY": "",
-            "DJANGO_ALLOWED_HOSTS": "example.com",
-        },
-        check=False,
+        "python -c 'import django; django.setup()'", env={**PRODUCTION, variable: ""}, check=False
     )
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert variable in result.stderr
 
 
-def test_project_test_suite_passes(baked):
+def test_the_wheel_holds_the_apps_and_config_and_no_tests(baked, tmp_path):
+    subprocess.run(
+        ["uv", "build", "--wheel", "--quiet", "--out-dir", str(tmp_path)],
+        cwd=baked.path,
+        check=True,
+    )
+    [wheel] = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    print("\n".join(names))
+    package = baked.package
+    assert f"{package}/workers/worker.py" in names
+    assert "config/settings/production.py" in names
+    assert f"{package}/taskstatus/templates/taskstatus/status.html" in names
+    assert f"{package}/taskstatus/static/taskstatus/poll.js" in names
+    assert not [name for name in names if "tests/" in name or name.startswith("benchmarks")]
+
+
+def test_the_ci_workflow_is_valid(baked):
+    # check-jsonschema ships GitHub's workflow schema: nothing is downloaded.
+    checker = shutil.which("check-jsonschema")
+    assert checker, "check-jsonschema is not installed"
+    workflow = ".github/workflows/ci.yml"
+    schema = "vendor.github-workflows"
+    subprocess.run([checker, "--builtin-schema", schema, workflow], cwd=baked.path, check=True)
+
+
+def test_the_pre_commit_config_is_valid(baked):
+    baked.run("pre-commit validate-config .pre-commit-config.yaml")
+
+
+def test_project_test_suite_passes(baked: BakedProject):
     result = baked.run("pytest -p no:cacheprovider -q")
     assert " passed" in result.stdout

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from {{ cookiecutter.project_slug }}.accounts.tasks import send_welcome_email
-from {{ cookiecutter.project_slug }}.hello.tasks import say_hello
+from tasks_demo.accounts.tasks import send_welcome_email
+from tasks_demo.hello.tasks import say_hello
 
 from .test_tasks_framework import run_worker
 

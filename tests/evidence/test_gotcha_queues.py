@@ -12,7 +12,7 @@ import pytest
 from django.tasks import task
 from django.tasks.exceptions import InvalidTask
 
-from {{ cookiecutter.project_slug }}.hello.tasks import say_hello
+from tasks_demo.hello.tasks import say_hello
 
 from .test_tasks_framework import run_worker
 
@@ -64,7 +64,7 @@ def test_which_queue_names_the_decorator_accepts(
 
 def test_a_queue_missing_from_queues_breaks_the_import_of_tasks_py(settings, monkeypatch):
     settings.TASKS = tasks_setting(["default", "reports"])  # "emails" forgotten
-    module = "{{ cookiecutter.project_slug }}.accounts.tasks"
+    module = "tasks_demo.accounts.tasks"
     monkeypatch.delitem(sys.modules, module)  # put back after the test
 
     with pytest.raises(InvalidTask, match=re.escape("Queue 'emails' is not valid")):

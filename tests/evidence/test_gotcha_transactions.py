@@ -12,8 +12,8 @@ import pytest
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.accounts.tasks import send_welcome_email
+from tasks_demo.accounts.models import User
+from tasks_demo.accounts.tasks import send_welcome_email
 
 IMMEDIATE = {
     "default": {

@@ -9,7 +9,7 @@ workers in tests marked `@pytest.mark.django_db(transaction=True)`.
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from {{ cookiecutter.project_slug }}.hello.tasks import say_hello
+from tasks_demo.hello.tasks import say_hello
 
 from .test_tasks_framework import run_worker
 

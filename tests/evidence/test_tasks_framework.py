@@ -21,9 +21,9 @@ from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.accounts.tasks import send_welcome_email
-from {{ cookiecutter.project_slug }}.hello.tasks import say_hello
+from tasks_demo.accounts.models import User
+from tasks_demo.accounts.tasks import send_welcome_email
+from tasks_demo.hello.tasks import say_hello
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
@@ -253,7 +253,7 @@ def test_django_tasks_logs_each_start_and_end_and_the_traceback_of_a_failure(cap
 
     records = [record for record in caplog.records if record.name == "django.tasks"]
     lines = [(record.levelname, record.getMessage()) for record in records]
-    path = "path={{ cookiecutter.project_slug }}.hello.tasks.say_hello"
+    path = "path=tasks_demo.hello.tasks.say_hello"
     assert lines == [
         ("INFO", f"Task id={hello.id} {path} state=RUNNING"),
         ("INFO", f"Task id={hello.id} {path} state=SUCCESSFUL"),

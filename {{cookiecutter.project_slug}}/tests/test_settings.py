@@ -53,15 +53,10 @@ def test_workers_have_unique_meaningful_ids():
         assert f'--worker-id "{name}@$(hostname)"' in line.command
 
 
-def test_django_tasks_lifecycle_is_logged_with_debug_off():
-    assert settings.DEBUG is False
-    assert settings.LOGGING["loggers"]["django.tasks"]["handlers"]
-
-
-def test_connections_are_reused_between_worker_polls():
+def test_task_lifecycles_are_logged_and_connections_reused_between_polls():
+    assert settings.DEBUG is False and settings.LOGGING["loggers"]["django.tasks"]["handlers"]
     database = settings.DATABASES["default"]
-    assert database["CONN_MAX_AGE"] > 0
-    assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["CONN_MAX_AGE"] > 0 and database["CONN_HEALTH_CHECKS"] is True
 
 
 def test_a_dead_worker_is_noticed_well_within_ten_seconds():

@@ -38,11 +38,10 @@ WORKERS_OF_TEST = pytest.StashKey[tuple[list[WorkerProcess], dict[str, int]]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep a trace and a screenshot of every failed test in the project's test-results/.
+    """Keep a trace and a screenshot of every failed test in test-results/ (which CI keeps).
 
-    These are pytest-playwright's --tracing, --screenshot and --output options,
-    given defaults here that suit CI (which uploads test-results/). Pass
-    `--tracing on` or `--screenshot on` to keep them for passing tests too.
+    These are pytest-playwright's --tracing, --screenshot and --output options;
+    pass `--tracing on` or `--screenshot on` to keep them for passing tests too.
     """
     if config.option.tracing == "off":
         config.option.tracing = "retain-on-failure"
@@ -60,11 +59,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def django_orm_beside_playwright() -> None:
     """Let the tests use the ORM although Playwright runs an event loop in their thread.
 
-    Playwright's sync API drives the browser from an asyncio loop in this thread,
-    and Django refuses ORM calls from a thread with a running loop
-    (SynchronousOnlyOperation), to protect async code. No async code of ours runs
-    here. The loop lives as long as the browser, to the end of the session, so
-    this stays set for the tests that run after these too.
+    Django refuses ORM calls from a thread with a running asyncio loop, to protect
+    async code (SynchronousOnlyOperation); Playwright's sync API runs one until
+    the session ends. No async code of ours runs here.
     """
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -88,9 +85,8 @@ def task_workers(
 ) -> Iterator[list[WorkerProcess]]:
     """A process per Procfile worker serving `emails` or `reports`, for every scenario.
 
-    Each runs its Procfile line, on the test database, sending email to the test
-    SMTP server, and is stopped with SIGTERM after the last scenario, as a
-    process manager would.
+    Each runs its Procfile line on the test database, sends email to the test
+    SMTP server, and is stopped with SIGTERM after the last scenario.
     """
     logs = tmp_path_factory.mktemp("workers")
     workers = [
@@ -108,12 +104,8 @@ def task_workers(
 def workers(
     request: pytest.FixtureRequest, transactional_db: None, task_workers: list[WorkerProcess]
 ) -> Iterator[list[WorkerProcess]]:
-    """The running workers; the test ends once they finished every task it enqueued.
-
-    Waiting for idle workers keeps a task of one test from running into the next
-    one's empty database. A failed test's report shows what the workers printed
-    during it (see pytest_runtest_makereport).
-    """
+    """The running workers; the test ends once they finished every task it enqueued,
+    so that no task runs into the next test's empty database."""
     for worker in task_workers:
         if not worker.is_running:
             pytest.fail(f"Worker {worker.line.name} is not running:\n{worker.output()}")

@@ -1,16 +1,16 @@
 """A task backend for tests: it captures enqueued tasks and runs them on demand.
 
-Django ships two test-friendly backends and neither fits a test that wants to
-enqueue, inspect and then run: DummyBackend never runs a task and keeps its
-results per thread; ImmediateBackend runs the task inside enqueue() and cannot
-look a result up later. This one keeps every result in one process-wide list,
-answers get_result() (so status pages work), and runs tasks when told to.
+Django's own test backends do not fit a test that enqueues, inspects, then runs:
+DummyBackend never runs a task and keeps results per thread; ImmediateBackend
+runs the task inside enqueue() and cannot look a result up later. This one keeps
+every result in one process-wide dict (a live server's request threads enqueue
+too), answers get_result() (so status pages work), and runs tasks when told to.
 """
 
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
-from copy import copy as shallow_copy
+from copy import copy
 from dataclasses import replace
 from traceback import format_exception
 from typing import Any
@@ -25,33 +25,20 @@ from django.utils.json import normalize_json
 
 
 class CaptureBackend(BaseTaskBackend):
-    supports_defer = True
-    supports_async_task = True
-    supports_get_result = True
-    supports_priority = True
-
-    # Shared by every thread: a live server's request threads enqueue here too.
+    supports_defer = supports_async_task = supports_get_result = supports_priority = True
+    worker_id = "capture-backend"
     _results: dict[str, TaskResult] = {}
     _lock = threading.Lock()
-    worker_id = "capture-backend"
 
     def enqueue(self, task: Task, args: Sequence[Any], kwargs: Mapping[str, Any]) -> TaskResult:
         """Validate and store the task, READY to run; do not run it."""
         self.validate_task(task)
         result: TaskResult = TaskResult(
-            task=task,
-            id=str(uuid.uuid4()),  # shaped like django-tasks-db's ids
-            status=TaskResultStatus.READY,
-            enqueued_at=timezone.now(),
-            started_at=None,
-            last_attempted_at=None,
-            finished_at=None,
-            args=list(args),  # TaskResult makes them JSON, or raises TypeError
-            kwargs=dict(kwargs),
-            backend=self.alias,
-            errors=[],
-            worker_ids=[],
-        )
+            task=task, id=str(uuid.uuid4()), status=TaskResultStatus.READY,
+            enqueued_at=timezone.now(), started_at=None, last_attempted_at=None, finished_at=None,
+            args=list(args), kwargs=dict(kwargs),  # TaskResult makes them JSON, or raises TypeError
+            backend=self.alias, errors=[], worker_ids=[],
+        )  # fmt: skip
         self._save(result)
         task_enqueued.send(type(self), task_result=result)
         return result
@@ -59,10 +46,9 @@ class CaptureBackend(BaseTaskBackend):
     def get_result(self, result_id: str) -> TaskResult:
         """A copy of the stored result, as a real backend reads one from storage."""
         with self._lock:
-            try:
-                return copy(self._results[result_id])
-            except KeyError:
-                raise TaskResultDoesNotExist(result_id) from None
+            if result_id not in self._results:
+                raise TaskResultDoesNotExist(result_id)
+            return copy(self._results[result_id])  # copy() keeps the return value; replace() not
 
     def results(self) -> list[TaskResult]:
         """Every captured result, oldest first."""
@@ -72,33 +58,27 @@ class CaptureBackend(BaseTaskBackend):
     def run(self, result_id: str) -> TaskResult:
         """Run one captured task as a worker would, and store its outcome."""
         result = self.get_result(result_id)
-        started = timezone.now()
-        result = replace(
-            result,
-            status=TaskResultStatus.RUNNING,
-            started_at=started,
-            last_attempted_at=started,
-            worker_ids=[*result.worker_ids, self.worker_id],
-        )
+        now = timezone.now()
+        worker_ids = [*result.worker_ids, self.worker_id]
+        result = replace(result, status=TaskResultStatus.RUNNING, started_at=now,
+                         last_attempted_at=now, worker_ids=worker_ids)  # fmt: skip
         self._save(result)
         task_started.send(type(self), task_result=result)
-        task = result.task
+        context: list[TaskContext] = []
+        if result.task.takes_context:
+            context.append(TaskContext(task_result=result))
         try:
-            if task.takes_context:
-                value = task.call(TaskContext(task_result=result), *result.args, **result.kwargs)
-            else:
-                value = task.call(*result.args, **result.kwargs)
+            value = result.task.call(*context, *result.args, **result.kwargs)
         except Exception as error:
-            result = replace(
-                result,
-                status=TaskResultStatus.FAILED,
-                finished_at=timezone.now(),
-                errors=[*result.errors, as_task_error(error)],
+            path = f"{type(error).__module__}.{type(error).__qualname__}"
+            failure = TaskError(
+                exception_class_path=path, traceback="".join(format_exception(error))
             )
+            result = replace(result, status=TaskResultStatus.FAILED, finished_at=timezone.now(),
+                             errors=[*result.errors, failure])  # fmt: skip
         else:
             result = replace(result, status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now())
-            # The return value is no dataclass field Django lets us set: do as its backends do.
-            object.__setattr__(result, "_return_value", normalize_json(value))
+            object.__setattr__(result, "_return_value", normalize_json(value))  # as Django's do
         self._save(result)
         task_finished.send(type(self), task_result=result)
         return result
@@ -112,17 +92,3 @@ class CaptureBackend(BaseTaskBackend):
         """Forget every captured task."""
         with cls._lock:
             cls._results.clear()
-
-
-def copy(result: TaskResult) -> TaskResult:
-    """An independent copy of `result`, return value included (replace() would drop it)."""
-    return shallow_copy(result)
-
-
-def as_task_error(error: Exception) -> TaskError:
-    """The TaskError a worker records for `error`."""
-    cls = type(error)
-    return TaskError(
-        exception_class_path=f"{cls.__module__}.{cls.__qualname__}",
-        traceback="".join(format_exception(error)),
-    )

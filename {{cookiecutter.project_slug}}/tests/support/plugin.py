@@ -4,11 +4,10 @@
   so (`captured_tasks.run_all()`); accounts/tests/test_tasks.py shows it whole.
 - `ada` and `grace`: two users, the owner of something and someone else.
 - `smtp`: a real SMTP server in the test process, for worker processes to send to.
-- `start_worker`: a real worker process of a Procfile line, on the test database.
+- `worker_environment`: what a worker process needs to work on the test database.
 """
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,10 +16,8 @@ from django.tasks import Task, TaskResult, TaskResultStatus, task_backends
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 
-from . import procfile
 from .backend import CaptureBackend
 from .smtp import SMTPServer
-from .workers import WorkerProcess
 
 
 class CapturedTasks:
@@ -107,30 +104,3 @@ def worker_environment(django_db_setup: None, smtp_server: SMTPServer) -> dict[s
         "SMTP_PORT": str(smtp_server.port),
         **test_database,
     }
-
-
-@pytest.fixture
-def start_worker(
-    transactional_db: None, worker_environment: dict[str, str], tmp_path: Path
-) -> Iterator[Callable[..., WorkerProcess]]:
-    """`start_worker("emails", SOME_SETTING="1")`: the Procfile's `emails` line, running.
-
-    The worker shares the test database (so the test's data must be committed:
-    `transactional_db`) and stops with SIGTERM at the end of the test.
-    """
-    started: list[WorkerProcess] = []
-
-    def start(name: str, **env: str) -> WorkerProcess:
-        number = len(started) + 1
-        worker = WorkerProcess(
-            procfile.workers()[name],
-            env={**worker_environment, **env},
-            log_path=tmp_path / f"{name}-{number}.log",
-        )
-        started.append(worker.start())
-        worker.wait_until_ready()
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()

@@ -1,19 +1,13 @@
-"""An SMTP server inside the test process, for emails sent by other processes.
+"""An SMTP server inside the test process, for the emails that worker processes send.
 
-Django's locmem mail outbox lives in one process, but welcome emails are sent by
-a `db_worker` subprocess. That worker sends over a real SMTP connection to this
-server (aiosmtpd, in a thread of the test process), and the test reads what
-arrived:
+Django's locmem outbox lives in one process; a worker subprocess sends over real
+SMTP to this server (aiosmtpd, in a thread), and the test reads what arrived:
 
-    with SMTPServer() as smtp:              # settings: SMTP host smtp.host, port smtp.port
-        ...                                 # something makes a worker send an email
-        [email] = smtp.wait_for_messages(1, to="ada@example.com", timeout=5)
-        assert email.subject == "Welcome aboard, ada@example.com!"
+    [email] = smtp.wait_for_messages(1, to="ada@example.com", timeout=5)
 
-It can also refuse mail (`with smtp.refusing(): ...`), to test what users see
-when sending fails, and hold mail (`with smtp.holding(): ...`): a message waits
-at the server until the block ends, so a test can watch a task while it is
-still running.
+It can refuse mail (`with smtp.refusing(TRY_LATER, times=2):`) and hold it
+(`with smtp.holding():` a message waits at the server until the block ends,
+so the task sending it stays RUNNING meanwhile).
 """
 
 import asyncio
@@ -35,9 +29,6 @@ TRY_LATER = "451 4.3.0 Try again later, says the test SMTP server"  # for now
 
 @dataclass(frozen=True)
 class ReceivedEmail:
-    """One message as the server received it: the envelope and the parsed message."""
-
-    mail_from: str
     recipients: list[str]
     message: EmailMessage
 
@@ -55,34 +46,29 @@ class ReceivedEmail:
 class SMTPServer:
     """Receives email on 127.0.0.1 at a free port; records, refuses or holds messages."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, hold_timeout: float = 30) -> None:
-        self.host = host
+    host = "127.0.0.1"
+
+    def __init__(self, port: int = 0, hold_timeout: float = 30) -> None:
         self.hold_timeout = hold_timeout
-        self._controller = _Controller(self, hostname=host, port=port)
+        self._controller = _Controller(self, hostname=self.host, port=port)
         self._received: list[ReceivedEmail] = []
         self._arrived = threading.Condition()
-        self._reply = ACCEPTED
-        self._refusals_left: int | None = None
         self._released = threading.Event()
-        self._released.set()
+        self._reply = ACCEPTED
+        self._refusals_left: int | None = None  # refusals before accepting again; None: all
+        self.reset()
 
     @property
     def port(self) -> int:
         return self._controller.port
 
-    def start(self) -> Self:
+    def __enter__(self) -> Self:
         self._controller.start()
         return self
 
-    def stop(self) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._released.set()  # let a held message finish before the loop stops
         self._controller.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     @property
     def messages(self) -> list[ReceivedEmail]:
@@ -93,54 +79,39 @@ class SMTPServer:
     def wait_for_messages(
         self, count: int = 1, *, to: str | None = None, timeout: float = 10
     ) -> list[ReceivedEmail]:
-        """Wait until `count` messages (to address `to`, if given) arrived; return them.
-
-        Raises TimeoutError, saying what it waited for, if they do not arrive in time.
-        """
+        """Wait until `count` messages (to `to`, if given) arrived; return them or fail."""
 
         def matching() -> list[ReceivedEmail]:
             return [m for m in self._received if to is None or to in m.recipients]
 
         with self._arrived:
             if not self._arrived.wait_for(lambda: len(matching()) >= count, timeout):
-                addressed = f" to {to}" if to else ""
+                received = [m.recipients for m in self._received]
                 raise TimeoutError(
-                    f"Timed out after {timeout:g} s waiting for {count} email(s){addressed} "
-                    f"at the test SMTP server; it received {len(self._received)} in all: "
-                    f"{[(m.recipients, m.subject) for m in self._received]}."
+                    f"Timed out after {timeout:g} s waiting for {count} email(s) to "
+                    f"{to or 'anyone'}; the test SMTP server received {received}."
                 )
             return matching()
 
-    def clear(self) -> None:
-        """Forget the messages received so far."""
-        with self._arrived:
-            self._received.clear()
-
     def reset(self) -> None:
         """Forget messages, accept mail again and release held messages."""
-        self.clear()
-        self._reply = ACCEPTED
-        self._refusals_left = None
+        with self._arrived:
+            self._received.clear()
+        self._reply, self._refusals_left = ACCEPTED, None
         self._released.set()
 
     @contextmanager
     def refusing(self, reply: str = REFUSED, times: int | None = None) -> Iterator[None]:
         """Refuse messages with `reply` (an SMTP error) in the block: all, or the first `times`."""
-        self._reply = reply
-        self._refusals_left = times
+        self._reply, self._refusals_left = reply, times
         try:
             yield
         finally:
-            self._reply = ACCEPTED
-            self._refusals_left = None
+            self._reply, self._refusals_left = ACCEPTED, None
 
     @contextmanager
     def holding(self) -> Iterator[None]:
-        """Keep messages waiting, unanswered, until the block ends (at most hold_timeout s).
-
-        The sender stays inside its SMTP conversation meanwhile: a worker sending
-        a welcome email is still RUNNING that task.
-        """
+        """Keep messages unanswered until the block ends (at most hold_timeout seconds)."""
         self._released.clear()
         try:
             yield
@@ -149,8 +120,7 @@ class SMTPServer:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         """aiosmtpd calls this once a whole message arrived; the reply goes to the sender."""
-        if not self._released.is_set():
-            await asyncio.to_thread(self._released.wait, self.hold_timeout)
+        await asyncio.to_thread(self._released.wait, self.hold_timeout)
         reply = self._reply
         if reply != ACCEPTED:
             if self._refusals_left is not None:
@@ -161,13 +131,9 @@ class SMTPServer:
         content = envelope.original_content or envelope.content or b""
         if isinstance(content, str):
             content = content.encode()
-        received = ReceivedEmail(
-            mail_from=envelope.mail_from or "",
-            recipients=list(envelope.rcpt_tos),
-            message=message_from_bytes(content, policy=policy.default),
-        )
+        message = message_from_bytes(content, policy=policy.default)
         with self._arrived:
-            self._received.append(received)
+            self._received.append(ReceivedEmail(list(envelope.rcpt_tos), message))
             self._arrived.notify_all()
         return reply
 

@@ -1,13 +1,11 @@
-"""Run a Procfile worker line in a subprocess, for tests that need real workers.
+"""A Procfile worker line, run in a subprocess for tests that need real workers.
 
-    with WorkerProcess(procfile.workers()["emails"], env=test_environment, log_path=...) as worker:
-        ...                       # tasks enqueued on "emails" now run in that process
-    print(worker.output())
+    with WorkerProcess(procfile.workers()["emails"], env=..., log_path=...) as worker:
+        ...  # tasks enqueued on "emails" now run in that process
 
-The line runs through a shell, exactly as honcho runs it, with the test settings
-and whatever the test adds to its environment. Its output (the django.tasks
-lifecycle lines, tracebacks) goes to a file, not a pipe: a pipe nobody reads
-fills up and blocks the worker.
+The line runs through a shell, exactly as honcho runs it, with whatever the test
+adds to the environment. Its output goes to a file, not a pipe: a pipe nobody
+reads fills up and blocks the worker.
 """
 
 import os
@@ -31,95 +29,73 @@ STARTED = re.compile(r"Starting worker worker_id=(\S+)")
 class WorkerProcess:
     """One process of a Procfile worker line."""
 
-    def __init__(
-        self,
-        line: Process,
-        *,
-        env: Mapping[str, str],
-        log_path: Path,
-        extra_args: Sequence[str] = (),
-    ) -> None:
+    def __init__(self, line: Process, *, env: Mapping[str, str], log_path: Path) -> None:
         self.line = line
         self.env = dict(env)
         self.log_path = log_path
-        self.command = " ".join([line.command, *extra_args])
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Self:
         """Start the process; return at once (see wait_until_ready)."""
         # The project's virtualenv first on the PATH, as `uv run honcho start` has it.
-        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-        env = {**os.environ, "PATH": path, "PYTHONUNBUFFERED": "1", **self.env}
+        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603  the project's own Procfile line
-                ["/bin/sh", "-c", f"exec {self.command}"],
+                ["/bin/sh", "-c", f"exec {self.line.command}"],
                 cwd=settings.BASE_DIR,
-                env=env,
+                env={**os.environ, "PATH": path, "PYTHONUNBUFFERED": "1", **self.env},
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
         return self
 
     def wait_until_ready(self, timeout: float = 30) -> str:
-        """Wait until the worker logged its start; return its worker id. Fail if it exited."""
+        """Wait until the worker logged its start, and return its worker id; fail if it exited."""
 
         def started() -> str | None:
-            if not self.is_running:
-                raise RuntimeError(
-                    f"Worker {self.line.name} exited with {self.returncode} before it "
-                    f"started:\n{self.output()}"
-                )
+            if self.returncode is not None:
+                raise RuntimeError(f"{self.line.name} exited before it started:\n{self.output()}")
             match = STARTED.search(self.output())
             return match[1] if match else None
 
-        return wait_until(started, timeout=timeout, waiting_for=f"worker {self.line.name} to start")
+        return wait_until(started, timeout=timeout, waiting_for=f"worker {self.line.name}")
 
     @property
     def worker_id(self) -> str:
         """The unique id this process runs under, as it logged when it started."""
         match = STARTED.search(self.output())
-        if match is None:
-            raise RuntimeError(f"Worker {self.line.name} has not started:\n{self.output()}")
+        assert match, f"{self.line.name} has not started:\n{self.output()}"
         return match[1]
-
-    @property
-    def is_running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
 
     @property
     def returncode(self) -> int | None:
         return None if self.process is None else self.process.poll()
 
+    @property
+    def is_running(self) -> bool:
+        return self.process is not None and self.returncode is None
+
     def signal(self, signum: int) -> None:
         """Send `signum` to the worker, as a supervisor would."""
-        if self.process is None:
-            raise RuntimeError("The worker was never started.")
+        assert self.process, "the worker was never started"
         self.process.send_signal(signum)
 
     def wait(self, timeout: float) -> int:
         """Wait for the process to exit; return its exit status."""
-        if self.process is None:
-            raise RuntimeError("The worker was never started.")
+        assert self.process, "the worker was never started"
         return self.process.wait(timeout)
 
-    def stop(self, timeout: float = 15) -> int | None:
-        """Stop as a supervisor does: SIGTERM lets the current task finish.
-
-        A worker still running after `timeout` seconds gets a second SIGTERM
-        (its task goes back to READY), then SIGKILL. Returns the exit status.
-        """
-        if self.process is None:
-            return None
-        for send in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):
+    def stop(self, timeout: float = 15) -> None:
+        """SIGTERM, as a supervisor stops it (the running task finishes); then harder."""
+        for signum in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):
             if not self.is_running:
-                break
-            self.signal(send)
+                return
+            self.signal(signum)
             try:
-                self.process.wait(timeout)
+                self.wait(timeout)
             except subprocess.TimeoutExpired:
                 continue
-        return self.process.wait()
 
     def kill(self) -> int:
         """SIGKILL, as a crash would: the running task stays RUNNING until recovered."""

@@ -18,7 +18,7 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         # Hashing the password takes most of a second of CPU, on purpose: do it before
-        # the transaction, which on SQLite holds the database's only write lock.
+        # the transaction, so that the transaction holds its locks for milliseconds.
         user = form.save(commit=False)
         try:
             with transaction.atomic():

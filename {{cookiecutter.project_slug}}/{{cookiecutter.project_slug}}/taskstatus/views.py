@@ -25,7 +25,7 @@ def get_owned_task(request: AuthenticatedRequest, task_id: str) -> tuple[TaskRes
     Unknown, malformed and someone else's ids get the same 404, so the answer
     does not even reveal whether a task exists. The ownership check runs first:
     a malformed id never reaches the backend, and one that is not even shaped
-    like an id (a NUL byte, which PostgreSQL refuses) not the database either.
+    like an id (a NUL byte, which some databases refuse) not the database either.
     """
     if not TASK_ID.fullmatch(task_id):
         raise Http404("No such task.")

@@ -13,7 +13,9 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
+{% if cookiecutter.database == "sqlite" -%}
 from django.db import OperationalError
+{% endif -%}
 from django.db.models import Min
 from django.db.models.expressions import Combinable
 from django.tasks import TaskResult, TaskResultStatus
@@ -21,7 +23,11 @@ from django.tasks.signals import task_finished
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult, get_date_max
+{%- if cookiecutter.database == "sqlite" %}
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+{%- else %}
+from django_tasks_db.utils import exclusive_transaction
+{%- endif %}
 
 # A row of django-tasks-db's table: one task, READY, RUNNING or finished.
 TaskRow = DBTaskResult
@@ -30,24 +36,27 @@ DBWorker = db_worker.Worker
 DBWorkerCommand = db_worker.Command
 
 
-class DatabaseBusy(Exception):
-    """SQLite's single write lock was taken: try again in a moment."""
-
-
 def claim(
     worker_id: str, queue_names: list[str], excluded: list[str], backend_name: str
 ) -> TaskRow | None:
     """The next READY task of these queues, marked RUNNING by `worker_id`; None if none.
 
     The order is django-tasks-db's: priority, then run_after, then enqueue time.
-    Two workers never claim one task: PostgreSQL locks the row (FOR UPDATE SKIP
-    LOCKED), SQLite the whole database (BEGIN EXCLUSIVE).
+{%- if cookiecutter.database == "sqlite" %}
+    Two workers never claim one task: the claim takes SQLite's write lock (BEGIN
+    EXCLUSIVE). A lock still held after the database's busy timeout gives None:
+    the worker looks again soon, as db_worker does.
+{%- else %}
+    Two workers never claim one task: the claim locks the row, and skips rows
+    another worker has locked (SELECT ... FOR UPDATE SKIP LOCKED).
+{%- endif %}
     """
     tasks = TaskRow.objects.ready().filter(backend_name=backend_name)
     if "*" not in queue_names:
         tasks = tasks.filter(queue_name__in=queue_names)
     if excluded:
         tasks = tasks.exclude(queue_name__in=excluded)
+{%- if cookiecutter.database == "sqlite" %}
     try:
         with exclusive_transaction(tasks.db):
             row = tasks.get_locked()
@@ -56,8 +65,15 @@ def claim(
             return row
     except OperationalError as error:
         if is_locked_database_exception(error):
-            raise DatabaseBusy from error
+            return None
         raise
+{%- else %}
+    with exclusive_transaction(tasks.db):
+        row = tasks.get_locked()
+        if row is not None:
+            row.claim(worker_id)
+        return row
+{%- endif %}
 
 
 def next_due(queue_names: list[str], backend_name: str) -> datetime | None:

@@ -33,8 +33,6 @@ from .wakeup import Wakeup
 
 logger = logging.getLogger(__name__)
 
-BUSY_RETRY_SECONDS = 0.05  # SQLite's write lock was taken: try again this soon
-
 
 class Worker(taskdb.DBWorker):
     """db_worker's worker with the loop above; `wakeup` tells it when to look for tasks."""
@@ -52,13 +50,9 @@ class Worker(taskdb.DBWorker):
         )
         while self.running:
             close_old_connections()  # replaces a connection the database dropped or aged
-            try:
-                row = taskdb.claim(
-                    self.worker_id, self.queue_names, self.excluded_queue_names, self.backend_name
-                )
-            except taskdb.DatabaseBusy:
-                time.sleep(BUSY_RETRY_SECONDS)
-                continue
+            row = taskdb.claim(
+                self.worker_id, self.queue_names, self.excluded_queue_names, self.backend_name
+            )
             if row is not None:
                 self.run_task(row)
                 if self.max_tasks is not None and self._run_tasks >= self.max_tasks:

@@ -1,10 +1,9 @@
 """Registering hashes the password before its transaction, not inside it.
 
-A production password hash (PBKDF2) takes about 0.75 s of CPU, on purpose. On
-SQLite the registration's transaction holds the database's only write lock
-(transaction_mode IMMEDIATE): hashing inside it made every worker and every
-other registration wait, and under load (tests/load/ with production's hasher)
-some waited past the busy timeout and failed with "database is locked".
+A production password hash (PBKDF2) takes most of a second of CPU, on purpose.
+Inside the transaction it would hold the transaction's locks that long: every
+worker and every other registration that needs them waits, and under load some
+wait past the database's timeout and fail.
 """
 
 import pytest
@@ -30,11 +29,7 @@ class TransactionWatchingHasher(MD5PasswordHasher):
 def test_the_password_is_hashed_before_the_transaction_begins(client, settings, captured_tasks):
     settings.PASSWORD_HASHERS = [f"{__name__}.TransactionWatchingHasher"]
     TransactionWatchingHasher.inside_transaction = []
+    form = {"email": "ada@example.com", "password1": PASSWORD, "password2": PASSWORD}
 
-    response = client.post(
-        reverse("register"),
-        {"email": "ada@example.com", "password1": PASSWORD, "password2": PASSWORD},
-    )
-
-    assert response.status_code == 302
+    assert client.post(reverse("register"), form).status_code == 302
     assert TransactionWatchingHasher.inside_transaction == [False]

@@ -54,24 +54,13 @@ def test_the_task_of_a_worker_that_stopped_beating_is_ready_again():
     assert not WorkerHeartbeat.objects.exists()  # the dead worker is forgotten
 
 
-def test_the_task_of_a_worker_without_any_heartbeat_is_ready_again():
-    task_id = running_task("never-seen")
-    assert recover_orphaned_tasks(STALE_AFTER) == [task_id]
-    assert status(task_id) == "READY"
-
-
-def test_the_task_of_a_live_worker_is_left_alone_however_long_it_runs():
+def test_the_tasks_of_live_workers_and_tasks_just_started_are_left_alone():
     heartbeat("alive", seen_ago=1)
-    task_id = running_task("dead", "alive", started_ago=3600)  # its second attempt
+    long_running = running_task("dead", "alive", started_ago=3600)  # its second attempt
+    just_started = running_task("unknown", started_ago=1)
 
     assert recover_orphaned_tasks(STALE_AFTER) == []
-    assert status(task_id) == "RUNNING"
-
-
-def test_a_task_that_just_started_is_not_judged_yet():
-    task_id = running_task("unknown", started_ago=1)
-    assert recover_orphaned_tasks(STALE_AFTER) == []
-    assert status(task_id) == "RUNNING"
+    assert status(long_running) == status(just_started) == "RUNNING"
 
 
 def test_a_task_that_lost_too_many_workers_fails_with_worker_lost():

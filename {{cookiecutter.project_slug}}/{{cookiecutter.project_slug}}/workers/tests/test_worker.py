@@ -20,6 +20,7 @@ from .helpers import run_worker
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker commits as it goes
 
 ERRORS = {"ConnectionError": ConnectionError, "ValueError": ValueError}
+TIME_LIMIT_EXCEEDED = f"{TimeLimitExceeded.__module__}.TimeLimitExceeded"
 
 
 def retry_connection_errors_at_once(error: BaseException, result: TaskResult) -> float | None:
@@ -62,34 +63,25 @@ def test_a_temporary_failure_is_retried_under_the_same_id_until_it_succeeds():
 
     result.refresh()
     assert (result.status, result.return_value, result.attempts) == ("SUCCESSFUL", 3, 3)
-    assert recorded_errors(result) == [
-        (1, "builtins.ConnectionError"),
-        (2, "builtins.ConnectionError"),
-    ]
+    assert recorded_errors(result) == [(n, "builtins.ConnectionError") for n in (1, 2)]
 
 
-def test_a_failure_the_policy_does_not_retry_fails_at_once():
-    result = flaky.enqueue(failures=1, error="ValueError")
-
-    run_worker()
-
-    result.refresh()
-    assert (result.status, result.attempts) == ("FAILED", 1)
-    assert result.errors[0].exception_class_path == "builtins.ValueError"
-    assert recorded_errors(result) == [(1, "builtins.ValueError")]
-
-
-def test_retries_stop_after_max_attempts_and_every_error_stays_visible():
-    result = flaky.enqueue(failures=5)
+@pytest.mark.parametrize(
+    ("error", "attempts"),
+    [("ValueError", 1), ("ConnectionError", 3)],
+    ids=["permanent", "exhausted"],
+)
+def test_a_failure_not_retried_or_retried_too_often_fails_with_every_error_visible(error, attempts):
+    result = flaky.enqueue(failures=5, error=error)
 
     run_worker()
 
     result.refresh()
-    assert (result.status, result.attempts) == ("FAILED", 3)
+    assert (result.status, result.attempts) == ("FAILED", attempts)
     assert (
-        "attempt 3 fails" in result.errors[0].traceback
-    )  # the last error, as the backend keeps it
-    assert [number for number, _ in recorded_errors(result)] == [1, 2, 3]
+        f"attempt {attempts} fails" in result.errors[0].traceback
+    )  # the last, as the backend keeps
+    assert recorded_errors(result) == [(n, f"builtins.{error}") for n in range(1, attempts + 1)]
 
 
 def test_a_retry_waits_for_its_backoff():
@@ -113,9 +105,7 @@ def test_a_task_past_its_time_limit_fails_and_the_worker_runs_the_next_one():
     assert time.monotonic() - started < 10, "the worker waited for the task to end by itself"
     stuck.refresh()
     after.refresh()
-    assert stuck.status == "FAILED"
-    assert stuck.errors[0].exception_class_path == (
-        f"{TimeLimitExceeded.__module__}.TimeLimitExceeded"
-    )
-    assert "longer than its time limit of 0.2 s" in stuck.errors[0].traceback
+    [error] = stuck.errors
+    assert (stuck.status, error.exception_class_path) == ("FAILED", TIME_LIMIT_EXCEEDED)
+    assert "longer than its time limit of 0.2 s" in error.traceback
     assert after.status == "SUCCESSFUL"

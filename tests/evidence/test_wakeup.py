@@ -1,7 +1,6 @@
 """An idle worker starts a new task at once, though it polls only every ten seconds.
 
-PostgreSQL notifies the worker when the task's row is committed (LISTEN/NOTIFY);
-on SQLite the worker notices the database's commit counter change. Either way
+The worker is woken as soon as the task's row is committed (workers/wakeup.py):
 the poll interval is only a safety net.
 """
 
@@ -10,9 +9,9 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
-from ...hello.tasks import say_hello
-from ..taskdb import TaskRow
-from .helpers import wait_for_status
+from tasks_demo.hello.tasks import say_hello
+from tasks_demo.workers.taskdb import TaskRow
+from tasks_demo.workers.tests.helpers import wait_for_status
 
 POLL_SECONDS = 10
 

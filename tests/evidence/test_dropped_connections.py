@@ -11,14 +11,17 @@
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 
 from tests.support.waiting import wait_until
 
-from ...accounts.models import User
-from ...accounts.tasks import send_welcome_email
-from ...hello.tasks import say_hello
-from .helpers import status_of, wait_for_status
+from tasks_demo.accounts.models import User
+from tasks_demo.accounts.tasks import send_welcome_email
+from tasks_demo.hello.tasks import say_hello
+from tasks_demo.workers.tests.helpers import status_of, wait_for_status
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 
 POLL_SECONDS = 10
 OTHERS = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"

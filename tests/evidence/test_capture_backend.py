@@ -3,8 +3,8 @@
 import pytest
 from django.tasks.exceptions import TaskResultDoesNotExist
 
-from {{ cookiecutter.project_slug }}.accounts.tasks import send_welcome_email
-from {{ cookiecutter.project_slug }}.hello.tasks import say_hello
+from tasks_demo.accounts.tasks import send_welcome_email
+from tasks_demo.hello.tasks import say_hello
 
 
 def test_enqueued_tasks_wait_until_run(captured_tasks):
@@ -43,7 +43,7 @@ def test_an_unknown_id_does_not_exist(captured_tasks):
 
 @pytest.mark.django_db
 def test_arguments_must_be_json_like_with_a_real_backend(captured_tasks):
-    from {{ cookiecutter.project_slug }}.accounts.models import User
+    from tasks_demo.accounts.models import User
 
     user = User.objects.create_user("ada@example.com", "pw")
     with pytest.raises(TypeError):

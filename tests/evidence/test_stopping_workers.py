@@ -16,12 +16,12 @@ from django.conf import settings
 
 from tests.support.waiting import wait_until
 
-from ...accounts.models import User
-from ...accounts.tasks import send_welcome_email
-from ...reports.models import Report
-from ...reports.tasks import generate_monthly_report
-from ..models import WorkerHeartbeat
-from .helpers import status_of, wait_for_status
+from tasks_demo.accounts.models import User
+from tasks_demo.accounts.tasks import send_welcome_email
+from tasks_demo.reports.models import Report
+from tasks_demo.reports.tasks import generate_monthly_report
+from tasks_demo.workers.models import WorkerHeartbeat
+from tasks_demo.workers.tests.helpers import status_of, wait_for_status
 
 
 def test_sigterm_lets_the_running_welcome_email_finish(start_worker, smtp):

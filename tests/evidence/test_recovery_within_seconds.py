@@ -10,10 +10,10 @@ import time
 
 from django.conf import settings
 
-from ...accounts.models import User
-from ...accounts.tasks import send_welcome_email
-from ..models import TaskAttempt, WorkerHeartbeat
-from .helpers import status_of, wait_for_status
+from tasks_demo.accounts.models import User
+from tasks_demo.accounts.tasks import send_welcome_email
+from tasks_demo.workers.models import TaskAttempt, WorkerHeartbeat
+from tasks_demo.workers.tests.helpers import status_of, wait_for_status
 
 # What the settings promise, with a little room for a busy machine.
 RECOVERY_SECONDS = settings.WORKER_STALE_AFTER_SECONDS + settings.WORKER_HEARTBEAT_SECONDS + 3
