@@ -65,13 +65,19 @@ def python_version() -> str:
 
 
 def install(project: BakedProject) -> BakedProject:
-    """`uv sync` the baked project: its dependencies and dev group, into its .venv."""
+    """`uv sync` the baked project (dependencies and dev group) into its .venv.
+
+    Without CHROMIUM_PATH, its end-to-end tests need Playwright's own browser, of
+    the version the project's Playwright expects: the project installs it.
+    """
     subprocess.run(
         ["uv", "sync", "--quiet", "--python", python_version()],
         cwd=project.path,
         env=project_environment(),
         check=True,
     )
+    if not os.environ.get("CHROMIUM_PATH"):
+        project.run("playwright install chromium")
     return project
 
 
