@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.hello",
     "{{ cookiecutter.project_slug }}.reports",
+    "{{ cookiecutter.project_slug }}.scheduling",
     "{{ cookiecutter.project_slug }}.taskstatus",
     "{{ cookiecutter.project_slug }}.workers",
 ]
@@ -189,3 +190,22 @@ LOGGING: dict[str, Any] = {
 # Monthly reports: seconds of simulated work per day of the month, so the
 # progress bar has something to show. 0 in production.
 REPORT_SECONDS_PER_DAY = env.float("REPORT_SECONDS_PER_DAY", default=0.0)
+
+# The scheduler (`python -m manage scheduler`, the scheduling app)
+# https://django-crontask.readthedocs.io/
+# Tasks declared with @cron are enqueued on their own queues at these times, in
+# TIME_ZONE. A crontab, optionally with a seconds field first; days of the week
+# by name (Mon-Sun). A tick missed while the scheduler is down is not replayed.
+MONTHLY_REPORT_CRON = env("MONTHLY_REPORT_CRON", default="0 3 1 * *")
+TASK_RESULTS_PRUNE_CRON = env("TASK_RESULTS_PRUNE_CRON", default="30 2 * * *")
+# Task results finished more days ago than this are pruned, with the project's rows about them.
+TASK_RESULTS_MAX_AGE_DAYS = env.int("TASK_RESULTS_MAX_AGE_DAYS", default=14)
+# One scheduler per database: it holds a lease of LOCK_TIMEOUT seconds in the
+# database, renewed every LOCK_REFRESH_INTERVAL. Another scheduler waits
+# LOCK_BLOCKING_TIMEOUT seconds for the lease (a crashed one's runs out), then
+# exits with an error (scheduling/lease.py).
+CRONTASK = {
+    "LOCK_TIMEOUT": env.float("CRONTASK_LOCK_TIMEOUT", default=10.0),
+    "LOCK_REFRESH_INTERVAL": env.float("CRONTASK_LOCK_REFRESH_INTERVAL", default=5.0),
+    "LOCK_BLOCKING_TIMEOUT": env.float("CRONTASK_LOCK_BLOCKING_TIMEOUT", default=15.0),
+}

@@ -1,0 +1,1 @@
+"""The scheduler: tasks enqueued on time, one scheduler per database, old results pruned."""
