@@ -1,9 +1,11 @@
-"""Request a monthly report, watch its progress, download its CSV."""
+"""Request a monthly report, watch its progress, download its CSV; staff see the site's too."""
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.tasks import default_task_backend
@@ -39,23 +41,42 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
         report.save(update_fields=["task_id"])
         return redirect(report)
     reports = Report.objects.filter(owner_id=request.user.pk)
-    return render(request, "reports/list.html", {"form": form, "reports": reports})
+    site_reports = Report.objects.filter(owner=None) if is_staff(request.user) else None
+    return render(
+        request,
+        "reports/list.html",
+        {"form": form, "reports": reports, "site_reports": site_reports},
+    )
 
 
-def get_owned_report(request: AuthenticatedRequest, pk: int) -> Report:
-    """The current user's report, or 404 whether it is missing or someone else's."""
-    return get_object_or_404(Report, pk=pk, owner_id=request.user.pk)
+def is_staff(user: AbstractBaseUser) -> bool:
+    """Whether the user is staff, who see the site's reports (an inactive user cannot sign in)."""
+    return bool(getattr(user, "is_staff", False))
+
+
+def get_visible_report(request: AuthenticatedRequest, pk: int) -> Report:
+    """The current user's report, or a site report for staff; 404 for anything else.
+
+    A missing report and someone else's get the same 404.
+    """
+    visible = Q(owner_id=request.user.pk)
+    if is_staff(request.user):
+        visible |= Q(owner=None)
+    return get_object_or_404(Report.objects.filter(visible), pk=pk)
 
 
 def report_state(report: Report) -> dict[str, Any]:
     """The report's task status and progress and, once done, where to download it."""
     status: str
     error: str | None = None
+    task_url: str | None = None
     try:
         result = default_task_backend.get_result(report.task_id)
         status = result.status
         if result.errors:
             error = result.errors[-1].exception_class_path
+        if not report.is_site_report:  # the scheduler's tasks have no owner, no status page
+            task_url = reverse("taskstatus:page", args=[report.task_id])
     except TaskResultDoesNotExist:  # not enqueued yet, or its result was pruned since
         status = "SUCCESSFUL" if report.content else "READY"
     return {
@@ -64,7 +85,7 @@ def report_state(report: Report) -> dict[str, Any]:
         "error": error,
         "progress": report.progress,
         "download_url": reverse("reports:download", args=[report.pk]) if report.content else None,
-        "task_url": reverse("taskstatus:page", args=[report.task_id]) if report.task_id else None,
+        "task_url": task_url,
     }
 
 
@@ -72,7 +93,7 @@ def report_state(report: Report) -> dict[str, Any]:
 @login_required
 def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The report's page: a progress bar while it runs, a download link when done."""
-    report = get_owned_report(request, pk)
+    report = get_visible_report(request, pk)
     return render(request, "reports/detail.html", {"report": report, "state": report_state(report)})
 
 
@@ -80,14 +101,14 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def report_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """The report's state as JSON, polled by its page."""
-    return JsonResponse(report_state(get_owned_report(request, pk)))
+    return JsonResponse(report_state(get_visible_report(request, pk)))
 
 
 @require_GET
 @login_required
 def report_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The finished CSV as a file download."""
-    report = get_owned_report(request, pk)
+    report = get_visible_report(request, pk)
     if not report.content:
         raise Http404("This report is not ready yet.")
     response = HttpResponse(report.content, content_type="text/csv; charset=utf-8")

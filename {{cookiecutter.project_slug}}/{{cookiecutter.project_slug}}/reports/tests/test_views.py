@@ -110,3 +110,40 @@ def test_a_post_without_csrf_token_is_refused(ada):
     client.force_login(ada)
     assert client.post(LIST, {"month": "2026-01"}).status_code == 403
     assert Report.objects.count() == 0
+
+
+# The site's reports: built by the scheduler, seen by staff ---------------------
+
+
+@pytest.fixture
+def site_report(db) -> Report:
+    return Report.objects.create(
+        owner=None, month=datetime.date(2026, 10, 1), content="date,registrations\r\n"
+    )
+
+
+def test_staff_see_the_site_reports_beside_their_own(client, grace, site_report):
+    grace.is_staff = True
+    grace.save()
+    client.force_login(grace)
+
+    assert list(client.get(LIST).context["site_reports"]) == [site_report]
+    page = client.get(reverse("reports:detail", args=[site_report.pk]))
+    assert b'data-testid="site-report"' in page.content
+    state = client.get(reverse("reports:status", args=[site_report.pk])).json()
+    assert state["task_url"] is None  # the scheduler's task has no owner, so no status page
+    assert client.get(reverse("reports:download", args=[site_report.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["detail", "status", "download"])
+def test_a_site_report_is_not_found_for_anybody_else(client, ada, site_report, name):
+    client.force_login(ada)
+    assert client.get(LIST).context["site_reports"] is None
+    assert client.get(reverse(f"reports:{name}", args=[site_report.pk])).status_code == 404
+
+
+def test_staff_still_do_not_see_other_users_reports(client, grace, adas_report):
+    grace.is_staff = True
+    grace.save()
+    client.force_login(grace)
+    assert client.get(reverse("reports:detail", args=[adas_report.pk])).status_code == 404
