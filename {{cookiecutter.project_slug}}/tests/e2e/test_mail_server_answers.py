@@ -1,4 +1,4 @@
-"""Scenario 7: a welcome email the mail server put off twice; its status page tells the story."""
+"""Scenario 5: what the mail server answers shows on the status page: each attempt, or the failure."""
 
 import pytest
 from django.urls import reverse
@@ -48,3 +48,32 @@ def test_a_retried_welcome_email_shows_each_attempt_to_its_owner_only(
     for url in [status_page, status_page + "status.json"]:
         response = bob.goto(url)
         assert response is not None and response.status == 404, url
+
+
+def test_a_refused_welcome_email_fails_at_once_and_the_site_does_not_error(
+    page: Page, site_url: str, smtp, screenshot
+):
+    """Grace registers while the mail server refuses every message ("554").
+
+    A refusal will not change by sending again, so the task is not retried: her
+    status page turns to FAILED after one attempt and names the exception's
+    class, smtplib.SMTPDataError, and nothing more (no message, no traceback).
+    The site itself does not error: the registration went through, she is
+    logged in, and the status page still loads and shows the failure.
+    """
+    with smtp.refusing():
+        status_page = register(page, site_url, "grace@example.com")
+        expect(page.get_by_test_id("task-status")).to_have_text("FAILED", timeout=10_000)
+    error = page.get_by_test_id("task-error")
+    expect(error).to_have_text("smtplib.SMTPDataError")
+    expect(page.get_by_test_id("task-attempts").locator("li")).to_have_count(1)
+    screenshot(page, "task-status-failed.png")
+
+    response = page.goto(status_page)
+    assert response is not None and response.status == 200
+    expect(page.get_by_test_id("task-status")).to_have_text("FAILED")
+    expect(error).to_have_text("smtplib.SMTPDataError")
+    response = page.goto(site_url + reverse("home"))
+    assert response is not None and response.status == 200
+    expect(page.get_by_text("grace@example.com")).to_be_visible()
+    assert smtp.messages == []

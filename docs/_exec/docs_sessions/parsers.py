@@ -1,0 +1,278 @@
+"""Sybil parsers: the pages' ```console and ```pycon blocks, and `% docs:` comments.
+
+Only these are read: other fences (`{project-file}`...) and other comments (`% checked by`)
+are Sphinx's business. README.md describes the notation and the directives.
+"""
+
+import re
+import signal
+import subprocess
+import textwrap
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+import pytest
+from sybil import Document, Example, Region
+from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
+
+from .patterns import Line, Step, compare_steps, compile_line
+from .runner import TIMEOUT, Background, Page
+
+PAGE = "docs_page"  # the Page, in each Sybil document's namespace
+SHELL = re.compile(r"(uv run )?python -m manage shell")
+
+# `% docs: VERB ARGS`, then for `python` its code, in comment lines indented 2+ spaces.
+DIRECTIVE = re.compile(
+    r"^% docs: (?P<verb>[\w-]+)[ \t]*(?P<args>[^\n]*)\n(?P<body>(?:%(?:[ \t]{2,}[^\n]*)?\n)*)",
+    re.MULTILINE,
+)
+# Options apply to the next console or pycon block; actions run where they stand.
+OPTIONS = {"skip", "not-run", "exit-status", "background", "output-of", "any-order", "press-enter"}
+ACTIONS = {
+    "database", "cwd", "start", "stop", "interrupt", "wait-for", "wait-until", "python", "edit",
+    "restore",
+}  # fmt: skip
+# Read when the pages are collected (conftest.py): the bake a page runs against.
+PAGE_LEVEL = {"bake"}
+
+
+def step(run: Callable[[Page, object], str | None]) -> Callable[[Example], str | None]:
+    """An evaluator: once a step of a page fails, the page's later steps are skipped."""
+
+    @wraps(run)
+    def evaluate(example: Example) -> str | None:
+        page: Page = example.namespace[PAGE]
+        if page.failed:
+            raise pytest.skip.Exception(
+                "an earlier block of this page failed", _use_item_location=True
+            )
+        first_is_database = isinstance(example.parsed, tuple) and example.parsed[0] == "database"
+        if not page.database_ready and not first_is_database:
+            page.prepare_database()  # the page has no `% docs: database` before this step
+        try:
+            message = run(page, example.parsed)
+        except pytest.skip.Exception:
+            raise
+        except BaseException:
+            page.failed = True
+            raise
+        page.failed = bool(message)
+        return message
+
+    return evaluate
+
+
+def difference(what: str, comparison, notes: Iterable[str] = ()) -> str:
+    """The failure message: the expected lines, and how the actual ones differ."""
+    header = "is as expected, but:" if comparison.ok else "differs (- expected, + actual):"
+    return "\n".join([f"{what} {header}", "", comparison.diff, "", *notes])
+
+
+def fenced(language: str, evaluator) -> Callable[[Document], Iterable[Region]]:
+    lexer = FencedCodeBlockLexer(language)
+
+    def parse(document: Document) -> Iterable[Region]:
+        for region in lexer(document):
+            yield Region(region.start, region.end, str(region.lexemes["source"]), evaluator)
+
+    return parse
+
+
+def pattern(page: Page, text: str) -> Line:
+    return compile_line(text, page.bindings)
+
+
+def skip_if_told(options: dict[str, list[str]]) -> None:
+    if "skip" in options:
+        # _use_item_location: the skip is reported at the page's line, not here.
+        raise pytest.skip.Exception(" ".join(options["skip"]) or "not run", _use_item_location=True)
+
+
+# ```console ------------------------------------------------------------------------------
+
+
+def split_console(text: str) -> list[tuple[str | None, list[str]]]:
+    """[(command, its expected output lines)]; command None for output before any `$ `.
+
+    A command continued with a trailing backslash is one command, as in a shell.
+    """
+    commands: list[tuple[str | None, list[str]]] = [(None, [])]
+    for line in text.splitlines():
+        command, output = commands[-1]
+        if command is not None and command.endswith("\\") and not output:
+            commands[-1] = (f"{command}\n{line}", output)
+        elif line.startswith("$ "):
+            commands.append((line[2:], []))
+        else:
+            output.append(line)
+    return commands if commands[0][1] else commands[1:]
+
+
+@step
+def run_console(page: Page, text: str) -> str | None:
+    options = page.take_options()
+    skip_if_told(options)
+    commands = split_console(text)
+    if "output-of" in options or "background" in options:
+        return run_background(page, options, commands)
+    steps, notes = [], []
+    status_expected = int(options.get("exit-status", ["0"])[0])
+    not_run = page.project.not_run | dict.fromkeys(options.get("not-run", []), "this page")
+    for command, output in commands:
+        typed = [f"$ {line}" if n == 0 else line for n, line in enumerate(command.splitlines())]
+        if any(command.startswith(prefix) for prefix in not_run):
+            steps.append(Step(typed, typed, output, output, checked=False))
+            continue
+        if command.startswith("cd "):
+            page.cd(command[3:].strip())
+            steps.append(Step(typed, typed, output, []))
+            continue
+        run = page.project.run_in_terminal if "press-enter" in options else page.project.run
+        status, printed = run(command, page.cwd)
+        steps.append(Step(typed, typed, output, printed.splitlines()))
+        if status != status_expected:
+            notes.append(f"`{command}` exited with status {status}, not {status_expected}")
+    comparison = compare_steps(steps, page.bindings)
+    if not comparison.ok or notes:
+        return difference("The output", comparison, notes)
+    page.bindings.update(comparison.bindings)
+    return None
+
+
+def run_background(page: Page, options: dict[str, list[str]], commands) -> str | None:
+    """`background NAME`: start the block's command and keep it running; `output-of NAME
+    [PROCESS]`: wait for what it printed since (PROCESS: only honcho's lines of that one)."""
+    if "background" in options:
+        [(command, output)] = commands
+        [name] = options["background"]
+        page.processes[name] = Background(page.project, name, command, page.cwd)
+        only = None
+    else:
+        [(_, output)] = commands
+        name, _, only = options["output-of"][0].partition(" ")
+    expected = [pattern(page, line) for line in output]
+    comparison = page.processes[name].wait_for(expected, "any-order" in options, only or None)
+    if not comparison.ok:
+        return difference(f"The output of {name}", comparison)
+    page.bindings.update(comparison.bindings)
+    return None
+
+
+# ```pycon --------------------------------------------------------------------------------
+
+
+def split_pycon(lines: list[str]) -> list[tuple[list[str], list[str]]]:
+    """[(the lines typed at `>>> ` and `... ` prompts, prompts included, the output)]."""
+    statements: list[tuple[list[str], list[str]]] = []
+    for line in lines:
+        if line.startswith(">>>"):
+            statements.append(([line], []))
+        elif not statements:
+            raise ValueError(f"output before the first >>> prompt: {line!r}")
+        elif line.startswith("...") and not statements[-1][1]:  # continuation, not ellipsis
+            statements[-1][0].append(line)
+        else:
+            statements[-1][1].append(line)
+    return statements
+
+
+@step
+def run_pycon(page: Page, text: str) -> str | None:
+    options = page.take_options()
+    skip_if_told(options)
+    lines = text.splitlines()
+    steps = []
+    if lines and lines[0].startswith("$ "):  # the command that started the shell, its banner
+        command = lines.pop(0)
+        if not SHELL.fullmatch(command[2:]):
+            return f"a pycon block may start only with `$ python -m manage shell`: {command}"
+        banner = []
+        while lines and not lines[0].startswith(">>>"):
+            banner.append(lines.pop(0))
+        steps.append(Step([command], [command], banner, page.start_shell().splitlines()))
+    for typed, output in split_pycon(lines):
+        shown, printed = page.push([line[4:] for line in typed])
+        steps.append(Step(typed, shown, output, printed))
+    comparison = compare_steps(steps, page.bindings)
+    if not comparison.ok:
+        return difference("The session", comparison)
+    page.bindings.update(comparison.bindings)
+    return None
+
+
+# % docs: ---------------------------------------------------------------------------------
+
+
+def name_and_text(args: str) -> tuple[str, str]:
+    name, _, text = args.partition(":")
+    return name.strip(), text.strip()
+
+
+@step
+def run_directive(page: Page, parsed: tuple[str, str, str]) -> str | None:
+    verb, args, body = parsed
+    if verb == "database":  # `% docs: database empty|migrated|continue`
+        page.prepare_database(args)
+    elif verb == "cwd":  # `% docs: cwd home`: the page starts before the project exists
+        page.cd("~" if args == "home" else args)
+    elif verb in OPTIONS:
+        page.options.setdefault(verb, []).append(args)
+    elif verb == "start":  # `% docs: start NAME: COMMAND`
+        name, command = name_and_text(args)
+        page.processes[name] = Background(page.project, name, command, page.cwd)
+    elif verb == "stop":  # `% docs: stop NAME`
+        status = page.processes.pop(args).stop()
+        if status not in (0, -15, 143):  # 143: a shell's (or uv's) "terminated by SIGTERM"
+            return f"{args} exited with status {status} when stopped"
+    elif verb == "interrupt":  # `% docs: interrupt NAME`: Ctrl+C in its terminal, and wait
+        process = page.processes[args]
+        process.signal(signal.SIGINT)
+        try:
+            process.process.wait(TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return f"{args} still runs {TIMEOUT} s after Ctrl+C"
+    elif verb == "wait-for":  # `% docs: wait-for NAME: LINE` (the notation of outputs)
+        name, line = name_and_text(args)
+        comparison = page.processes[name].wait_for([pattern(page, line)])
+        if not comparison.ok:
+            return difference(f"The output of {name}", comparison)
+        page.bindings.update(comparison.bindings)
+    elif verb == "wait-until":  # `% docs: wait-until EXPRESSION` (in the shell session)
+        return page.wait_until(args) or None
+    elif verb == "python":  # hidden code, run in the shell session: use sparingly
+        with page.captured():
+            exec(body, page.namespace)  # noqa: S102  the page's own code
+    elif verb == "edit":  # `% docs: edit PATH: OLD => NEW`, undone when the page ends
+        path, change = name_and_text(args)
+        old, _, new = change.partition(" => ")
+        return page.edit(path, old, new)
+    elif verb == "restore":  # `% docs: restore`: undo the page's edits now
+        page.restore()
+    return None
+
+
+def parse_directives(document: Document) -> Iterable[Region]:
+    for match in DIRECTIVE.finditer(document.text):
+        verb = match["verb"]
+        if verb in PAGE_LEVEL:
+            continue
+        if verb not in OPTIONS | ACTIONS:
+            line = document.text.count("\n", 0, match.start()) + 1
+            raise ValueError(f"{document.path}:{line}: unknown `% docs: {verb}`")
+        body = textwrap.dedent("\n".join(line[1:] for line in match["body"].splitlines()))
+        parsed = (verb, match["args"].strip(), body)
+        yield Region(match.start(), match.end(), parsed, run_directive)
+
+
+PARSERS = [fenced("console", run_console), fenced("pycon", run_pycon), parse_directives]
+
+
+def setup_page(project) -> Callable[[dict], None]:
+    def setup(namespace: dict) -> None:
+        namespace[PAGE] = Page(project)
+
+    return setup
+
+
+def teardown_page(namespace: dict) -> None:
+    namespace[PAGE].close()
