@@ -25,6 +25,7 @@ from slugify import slugify  # python-slugify: cookiecutter's own dependency
 # of them would shadow it (`import config` would find the wrong package).
 TAKEN_NAMES = {
     "accounts",
+    "apscheduler",
     "config",
     "crontask",
     "debug_toolbar",
@@ -37,10 +38,12 @@ TAKEN_NAMES = {
     "psycopg",
     "pytest",
     "reports",
+    "scheduling",
     "tasks",
     "taskstatus",
     "test",
     "tests",
+    "tzlocal",
     "whitenoise",
     "workers",
 }

@@ -76,7 +76,7 @@ def test_a_worker_whose_connection_drops_mid_task_exits_and_its_task_runs_again(
         drop_other_connections()
     # The server takes the message; recording it, and then the failure, need the
     # dropped connection: the worker gives up and exits for its supervisor to act.
-    assert worker.wait(timeout=20) == 1
+    assert worker.process.wait(timeout=20) == 1
     assert status_of(welcome) == "RUNNING"
 
     start_worker("emails")  # what the supervisor does; any other worker would do the same

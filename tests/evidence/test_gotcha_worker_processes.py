@@ -82,9 +82,9 @@ def test_one_sigterm_lets_the_running_task_finish(db_worker):
     [task_id] = enqueue_reports()
     wait_until(lambda: status(task_id) == "RUNNING", timeout=TIMEOUT, waiting_for="the task")
 
-    worker.signal(signal.SIGTERM)
+    worker.process.send_signal(signal.SIGTERM)
 
-    assert worker.wait(timeout=TIMEOUT) == 0
+    assert worker.process.wait(timeout=TIMEOUT) == 0
     assert status(task_id) == "SUCCESSFUL"
     # The signal arrived while the task ran, not after it was done.
     log = worker.output()

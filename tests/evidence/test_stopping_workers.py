@@ -30,7 +30,7 @@ def test_sigterm_lets_the_running_welcome_email_finish(start_worker, smtp):
     with smtp.holding():  # the worker waits at the SMTP server, in the middle of its task
         welcome = send_welcome_email.enqueue(ada.pk)
         wait_for_status(welcome, "RUNNING")
-        worker.signal(signal.SIGTERM)
+        worker.process.send_signal(signal.SIGTERM)
         wait_until(
             lambda: "shutting down gracefully" in worker.output(),
             timeout=10,
@@ -38,7 +38,7 @@ def test_sigterm_lets_the_running_welcome_email_finish(start_worker, smtp):
         )
         assert worker.is_running, "the worker left before its task finished"
     # The server takes the message now; the worker finishes its task, then exits.
-    assert worker.wait(timeout=15) == 0
+    assert worker.process.wait(timeout=15) == 0
 
     assert status_of(welcome) == "SUCCESSFUL"
     [email] = smtp.messages

@@ -1,11 +1,9 @@
 """The end-to-end harness: the site, real workers, a real SMTP server and a browser.
 
-Each test drives Chromium against the site served by pytest-django's
-`live_server`. Tasks run in real worker processes (one per Procfile worker of
-the `emails` and `reports` queues) that share the test database, and the
-`emails` worker sends over SMTP to a server inside this process. Everything
-slow to start lives as long as the scenarios; each starts from an empty
-database, an empty mailbox and idle workers.
+Chromium drives the site that pytest-django's `live_server` serves. Tasks run in
+real worker processes, one per Procfile line of the `emails` and `reports`
+queues, on the test database; the `emails` worker sends to the SMTP server in
+this process. Each scenario starts with an empty database and idle workers.
 """
 
 import os
@@ -21,78 +19,49 @@ from ..support import procfile
 from ..support.waiting import wait_until
 from ..support.workers import WorkerProcess, running
 
-# The queues the scenarios use; the Procfile says which worker serves which.
 QUEUES = {"emails", "reports"}
-# Short enough for the scenarios: a retried welcome email waits this long.
+# Short enough for the scenarios: retries and reports take seconds.
 E2E_ENVIRONMENT = {"EMAIL_RETRY_DELAYS": "0.5,0.5", "REPORT_SECONDS_PER_DAY": "0.1"}
-# What a system Chromium needs to start in a container (Playwright's own build
-# gets the same from Playwright).
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WORKERS_OF_TEST = pytest.StashKey[tuple[list[WorkerProcess], dict[str, int]]]()
+# A distribution's Chromium in a container needs these (Playwright's own build sets them).
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]  # fmt: skip
+OUTPUT_OF_WORKERS = pytest.StashKey[dict[WorkerProcess, int]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep a trace and a screenshot of every failed test in test-results/ (which CI keeps).
-
-    These are pytest-playwright's --tracing, --screenshot and --output options;
-    pass `--tracing on` or `--screenshot on` to keep them for passing tests too.
-    """
+    """Keep a Playwright trace and a screenshot of each failed test in test-results/."""
     if config.option.tracing == "off":
         config.option.tracing = "retain-on-failure"
     if config.option.screenshot == "off":
         config.option.screenshot = "only-on-failure"
     if config.option.output == "test-results":
         config.option.output = str(config.rootpath / "test-results")
-    # pytest-playwright's own base_url fixture triggers this pytest deprecation; not ours to fix.
-    config.addinivalue_line(
-        "filterwarnings", "ignore:Session-scoped fixtures defined as instance methods"
-    )
+    # pytest-playwright's own base_url fixture triggers this pytest deprecation.
+    config.addinivalue_line("filterwarnings", "ignore:Session-scoped fixtures defined as instance")
 
 
 @pytest.fixture(scope="session", autouse=True)
 def django_orm_beside_playwright() -> None:
-    """Let the tests use the ORM although Playwright runs an event loop in their thread.
-
-    Django refuses ORM calls from a thread with a running asyncio loop, to protect
-    async code (SynchronousOnlyOperation); Playwright's sync API runs one until
-    the session ends. No async code of ours runs here.
-    """
+    """Let tests use the ORM: Playwright's sync API runs an asyncio loop in their thread,
+    and Django refuses ORM calls beside a running loop, to protect async code (none here)."""
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Playwright's own Chromium (`playwright install chromium`), or CHROMIUM_PATH's."""
-    executable = os.environ.get("CHROMIUM_PATH")
-    if not executable:
+    if not (executable := os.environ.get("CHROMIUM_PATH")):
         return browser_type_launch_args
-    return {
-        **browser_type_launch_args,
-        "executable_path": executable,
-        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_FLAGS],
-    }
+    args = [*browser_type_launch_args.get("args", []), *CHROMIUM_FLAGS]
+    return {**browser_type_launch_args, "executable_path": executable, "args": args}
 
 
 @pytest.fixture(scope="package")
-def task_workers(
-    worker_environment: dict[str, str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[list[WorkerProcess]]:
-    """A process per Procfile worker serving `emails` or `reports`, for every scenario.
-
-    Each runs its Procfile line on the test database, sends email to the test
-    SMTP server, and is stopped with SIGTERM after the last scenario.
-    """
-    logs = tmp_path_factory.mktemp("workers")
+def task_workers(worker_environment: dict[str, str], tmp_path_factory) -> Iterator[list]:
+    """A process per Procfile worker of `emails` or `reports`, for all the scenarios."""
+    logs, env = tmp_path_factory.mktemp("workers"), {**worker_environment, **E2E_ENVIRONMENT}
     workers = [
-        WorkerProcess(
-            line, env={**worker_environment, **E2E_ENVIRONMENT}, log_path=logs / f"{name}.log"
-        )
+        WorkerProcess(line, env=env, log_path=logs / f"{name}.log")
         for name, line in procfile.workers().items()
         if QUEUES.intersection(line.queues)
     ]
@@ -101,57 +70,41 @@ def task_workers(
 
 
 @pytest.fixture(autouse=True)
-def workers(
-    request: pytest.FixtureRequest, transactional_db: None, task_workers: list[WorkerProcess]
-) -> Iterator[list[WorkerProcess]]:
-    """The running workers; the test ends once they finished every task it enqueued,
-    so that no task runs into the next test's empty database."""
+def workers(request, transactional_db: None, task_workers: list[WorkerProcess]) -> Iterator[list]:
+    """The running workers; a scenario ends once they finished every task it enqueued,
+    so that none runs into the next scenario's empty database."""
     for worker in task_workers:
-        if not worker.is_running:
-            pytest.fail(f"Worker {worker.line.name} is not running:\n{worker.output()}")
-    positions = {worker.line.name: worker.log_position() for worker in task_workers}
-    request.node.stash[WORKERS_OF_TEST] = (task_workers, positions)
+        assert worker.is_running, f"{worker.line.name} is not running:\n{worker.output()}"
+    request.node.stash[OUTPUT_OF_WORKERS] = {w: w.log_position() for w in task_workers}
     yield task_workers
     unfinished = TaskRow.objects.filter(queue_name__in=QUEUES, status__in=["READY", "RUNNING"])
-    wait_until(
-        lambda: not unfinished.exists(),
-        timeout=30,
-        waiting_for="the workers to finish the tasks this test enqueued",
-    )
+    wait_until(lambda: not unfinished.exists(), timeout=30, waiting_for="the workers to finish")
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    """Add the workers' output during the test to the report of a failed test."""
+    """A failed scenario's report shows what the workers printed during it."""
     report = yield
-    if report.failed and WORKERS_OF_TEST in item.stash:
-        task_workers, positions = item.stash[WORKERS_OF_TEST]
-        for worker in task_workers:
-            output = worker.output(since=positions[worker.line.name]) or "(nothing)\n"
+    if report.failed and OUTPUT_OF_WORKERS in item.stash:
+        for worker, since in item.stash[OUTPUT_OF_WORKERS].items():
+            output = worker.output(since) or "(nothing)\n"
             report.sections.append((f"Captured output of worker {worker.line.name}", output))
     return report
 
 
 @pytest.fixture
 def site_url(live_server) -> str:
-    """The address of the site, served by pytest-django's live server."""
     return live_server.url
 
 
-@pytest.fixture(scope="session")
-def screenshot_dir(pytestconfig: pytest.Config) -> Path:
-    """Where the tutorial's screenshots go: test-results/screenshots/ or E2E_SCREENSHOT_DIR."""
-    default = Path(pytestconfig.getoption("--output")) / "screenshots"
-    return Path(os.environ.get("E2E_SCREENSHOT_DIR") or default)
-
-
 @pytest.fixture
-def screenshot(screenshot_dir: Path) -> Callable[[Page, str], Path]:
-    """`screenshot(page, "register.png")` saves the page under a stable name."""
+def screenshot(pytestconfig: pytest.Config) -> Callable[[Page, str], None]:
+    """`screenshot(page, "register.png")`: the page, for the tutorial, in test-results/screenshots/
+    (or E2E_SCREENSHOT_DIR)."""
+    default = Path(pytestconfig.getoption("--output")) / "screenshots"
+    folder = Path(os.environ.get("E2E_SCREENSHOT_DIR") or default)
 
-    def take(page: Page, name: str) -> Path:
-        path = screenshot_dir / name
-        page.screenshot(path=path, full_page=True)
-        return path
+    def take(page: Page, name: str) -> None:
+        page.screenshot(path=folder / name, full_page=True)
 
     return take

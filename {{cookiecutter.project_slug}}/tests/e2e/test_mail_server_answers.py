@@ -1,4 +1,4 @@
-"""Scenario 5: what the mail server answers shows on the status page: each attempt, or the failure."""
+"""Scenario 5: the status page shows what the mail server answered: each attempt, or a failure."""
 
 import pytest
 from django.urls import reverse

@@ -3,9 +3,8 @@
     with WorkerProcess(procfile.workers()["emails"], env=..., log_path=...) as worker:
         ...  # tasks enqueued on "emails" now run in that process
 
-The line runs through a shell, exactly as honcho runs it, with whatever the test
-adds to the environment. Its output goes to a file, not a pipe: a pipe nobody
-reads fills up and blocks the worker.
+The line runs through a shell, as honcho runs it, with what the test adds to the
+environment. Its output goes to a file: a pipe nobody reads would block it.
 """
 
 import os
@@ -30,36 +29,30 @@ class WorkerProcess:
     """One process of a Procfile worker line."""
 
     def __init__(self, line: Process, *, env: Mapping[str, str], log_path: Path) -> None:
-        self.line = line
-        self.env = dict(env)
-        self.log_path = log_path
+        self.line, self.env, self.log_path = line, dict(env), log_path
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Self:
         """Start the process; return at once (see wait_until_ready)."""
         # The project's virtualenv first on the PATH, as `uv run honcho start` has it.
         path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+        env = {**os.environ, "PATH": path, "PYTHONUNBUFFERED": "1", **self.env}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603  the project's own Procfile line
                 ["/bin/sh", "-c", f"exec {self.line.command}"],
-                cwd=settings.BASE_DIR,
-                env={**os.environ, "PATH": path, "PYTHONUNBUFFERED": "1", **self.env},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+                cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         return self
 
-    def wait_until_ready(self, timeout: float = 30) -> str:
-        """Wait until the worker logged its start, and return its worker id; fail if it exited."""
+    def wait_until_ready(self, timeout: float = 30) -> None:
+        """Wait until the worker logged its start; fail if it exited instead."""
 
-        def started() -> str | None:
-            if self.returncode is not None:
-                raise RuntimeError(f"{self.line.name} exited before it started:\n{self.output()}")
-            match = STARTED.search(self.output())
-            return match[1] if match else None
+        def started() -> bool:
+            assert self.is_running, f"{self.line.name} exited:\n{self.output()}"
+            return bool(STARTED.search(self.output()))
 
-        return wait_until(started, timeout=timeout, waiting_for=f"worker {self.line.name}")
+        wait_until(started, timeout=timeout, waiting_for=f"worker {self.line.name} to start")
 
     @property
     def worker_id(self) -> str:
@@ -76,34 +69,31 @@ class WorkerProcess:
     def is_running(self) -> bool:
         return self.process is not None and self.returncode is None
 
-    def signal(self, signum: int) -> None:
-        """Send `signum` to the worker, as a supervisor would."""
-        assert self.process, "the worker was never started"
-        self.process.send_signal(signum)
+    def stop(self, timeout: float = 15) -> None:
+        """SIGTERM, as a supervisor stops it (the running task finishes); then harder."""
+        for signum in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):
+            if not self.is_running:
+                return
+            assert self.process
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                continue
 
     def wait(self, timeout: float) -> int:
         """Wait for the process to exit; return its exit status."""
         assert self.process, "the worker was never started"
         return self.process.wait(timeout)
 
-    def stop(self, timeout: float = 15) -> None:
-        """SIGTERM, as a supervisor stops it (the running task finishes); then harder."""
-        for signum in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):
-            if not self.is_running:
-                return
-            self.signal(signum)
-            try:
-                self.wait(timeout)
-            except subprocess.TimeoutExpired:
-                continue
-
     def kill(self) -> int:
         """SIGKILL, as a crash would: the running task stays RUNNING until recovered."""
-        self.signal(signal.SIGKILL)
-        return self.wait(timeout=15)
+        assert self.process, "the worker was never started"
+        self.process.kill()
+        return self.process.wait(timeout=15)
 
     def log_position(self) -> int:
-        """How much output there is so far; pass it to output(since=...) later."""
+        """How much output there is so far; pass it to output() later."""
         return self.log_path.stat().st_size if self.log_path.exists() else 0
 
     def output(self, since: int = 0) -> str:
@@ -128,14 +118,14 @@ class WorkerProcess:
 
 
 @contextmanager
-def running(workers: Sequence[WorkerProcess]) -> Iterator[Sequence[WorkerProcess]]:
-    """Start the workers together, wait until each has started, and stop them all at the end."""
+def running(workers: Sequence[WorkerProcess]) -> Iterator[None]:
+    """Start the workers together, wait until each has started; stop them all at the end."""
     try:
         for worker in workers:  # all at once: each takes a second to import Django
             worker.start()
         for worker in workers:
             worker.wait_until_ready()
-        yield workers
+        yield
     finally:
         for worker in workers:
             worker.stop()

@@ -1,19 +1,12 @@
 """A worker's heartbeat: a row in the database that a thread refreshes every second or so.
 
-    with Heartbeat(worker_id, queues="emails", interval=1, stale_after=5):
-        ...  # run tasks; a thread beats meanwhile and recovers dead workers' tasks
+A thread beats, not the worker's loop, which stands still while a task runs. At
+each beat it also runs crash recovery (recovery.py), so the task of a worker
+that died runs again seconds later; and it ends the process if the running task
+outlives its time limit by OVERDUE_GRACE_SECONDS (stuck where no signal reaches).
 
-A thread, not the worker's loop, beats: the loop stands still while a task
-runs, and a report may run for half an hour. At each beat the thread also runs
-crash recovery (recovery.py), so the task of a worker that died runs again a
-few seconds after its last beat. And it watches the running task's time limit:
-a task that a signal could not stop (stuck in C code) past its limit plus
-OVERDUE_GRACE_SECONDS ends the whole process, for the supervisor to restart.
-
-Entering writes the first beat before the worker claims any task, so a task is
-never RUNNING under a worker without a heartbeat row. Leaving (a normal exit,
-SIGTERM, an exception) deletes the row. SIGKILL leaves it to go stale: that is
-how the others learn the worker is gone.
+The first beat comes before the worker claims a task; leaving deletes the row.
+SIGKILL leaves it to go stale: that is how the others learn the worker is gone.
 """
 
 import logging
@@ -21,7 +14,6 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import Self
 
 from django.db import DatabaseError, close_old_connections, connection
@@ -41,10 +33,9 @@ EXIT_OVERDUE = 70  # the exit status of a worker stopped for a task past its lim
 def unique_worker_id(name: str) -> str:
     """`name` plus this process's pid and a random tag: "emails@web-1:4242:x7Kq2b".
 
-    The Procfile gives every process of a line the same name, and a restarted
-    container keeps its hostname and even its pid (1). The random tag tells each
-    start of each process apart, so a new process never inherits the heartbeat
-    of a dead one.
+    Every process of a Procfile line has the same name, and a restarted container
+    keeps its hostname and pid: the tag keeps a new process from inheriting the
+    heartbeat of a dead one.
     """
     suffix = f":{os.getpid()}:{get_random_string(6)}"
     return name[: WORKER_ID_MAX_LENGTH - len(suffix)] + suffix
@@ -64,10 +55,8 @@ class Heartbeat:
     ) -> None:
         if stale_after <= 2 * interval:
             raise ValueError("stale_after must exceed two heartbeat intervals.")
-        self.worker_id = worker_id
-        self.queues = queues
-        self.interval = interval
-        self.stale_after = stale_after
+        self.worker_id, self.queues = worker_id, queues
+        self.interval, self.stale_after = interval, stale_after
         self.task_deadline = task_deadline  # when the running task's limit is up, if any
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
@@ -85,20 +74,11 @@ class Heartbeat:
         self.beat()
         recover_orphaned_tasks(self.stale_after)  # tasks left by a worker that died before us
         self._thread.start()
-        logger.info(
-            "Heartbeat of worker_id=%s every %gs; a worker silent for %gs is dead.",
-            self.worker_id,
-            self.interval,
-            self.stale_after,
-        )
+        message = "Heartbeat of worker_id=%s every %gs; a worker silent for %gs is dead."
+        logger.info(message, self.worker_id, self.interval, self.stale_after)
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._stopped.set()
         self._thread.join(timeout=self.interval + 5)
         for _ in range(2):
@@ -129,7 +109,5 @@ class Heartbeat:
     def _stop_if_overdue(self) -> None:
         deadline = self.task_deadline()
         if deadline is not None and time.monotonic() > deadline + OVERDUE_GRACE_SECONDS:
-            logger.critical(
-                "Worker %s: its task ignored its time limit; stopping the process.", self.worker_id
-            )
+            logger.critical("%s: a task outlived its time limit; exiting.", self.worker_id)
             os._exit(EXIT_OVERDUE)  # the task stays RUNNING; recovery runs it elsewhere

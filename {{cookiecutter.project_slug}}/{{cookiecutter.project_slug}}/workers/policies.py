@@ -5,15 +5,15 @@
     @task(queue_name="emails")
     def send_welcome_email(user_id: int) -> None: ...
 
-Django 6.1 has no retry or time-limit API. These decorators keep the shape Django's
-proposals give them (new-features #142: `max_attempts` and `backoff(exception,
-task_result)` returning seconds, or None to stop; #144: a time limit), and store
-them as fields of the task, so that a future `@task(max_attempts=...)` is a small
-change. The project's worker (worker.py) applies them; other backends ignore them.
+Django 6.1 has none. These keep the shape of Django's proposals (new-features
+#142: `max_attempts`, and `backoff(exception, task_result)` giving seconds, or
+None to stop; #144: a time limit) as fields of the task, which the project's
+worker applies (worker.py) and other backends ignore.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -59,28 +59,20 @@ def retry(*, max_attempts: int, backoff: Backoff) -> Callable[[Task], PolicyTask
     counts the one that just failed); it returns None to give up at once.
     """
 
-    def decorate(task: Task) -> PolicyTask:
-        return with_policy(task, max_attempts=max_attempts, backoff=backoff)
-
-    return decorate
+    return partial(with_policy, max_attempts=max_attempts, backoff=backoff)
 
 
 def time_limit(*, seconds: float) -> Callable[[Task], PolicyTask]:
     """Stop the task after `seconds` (it fails with TimeLimitExceeded)."""
 
-    def decorate(task: Task) -> PolicyTask:
-        return with_policy(task, time_limit=seconds)
-
-    return decorate
+    return partial(with_policy, time_limit=seconds)
 
 
 def retry_delay(task: Task, error: BaseException, result: TaskResult) -> float | None:
     """Seconds until the failed task's next attempt, or None if it must fail now."""
-    if not isinstance(task, PolicyTask) or task.backoff is None:
-        return None
-    if result.attempts >= task.max_attempts:
-        return None
-    return task.backoff(error, result)
+    if isinstance(task, PolicyTask) and task.backoff and result.attempts < task.max_attempts:
+        return task.backoff(error, result)
+    return None
 
 
 def time_limit_of(task: Task) -> float:

@@ -1,16 +1,15 @@
 """The one module that knows django-tasks-db's internals.
 
-django-tasks-db stores each task as a row (`DBTaskResult`) and runs it with
-`db_worker`. It has no public API for what this app adds beside it: a worker
-loop of our own, putting a task back to READY (a retry, a crash recovered),
-failing a task from outside the worker that ran it, and the queries that crash
-recovery and pruning need. Everything of django-tasks-db the project uses is
-imported here and nowhere else (an import contract in pyproject.toml checks
-it), so an upgrade of the backend means reading this one file again.
+django-tasks-db has no public API for what this app adds beside it: our own
+worker loop, putting a task back to READY (a retry, a crash recovered), failing
+a task from outside its worker, and the queries recovery and pruning need. All
+of it goes through here (an import contract in pyproject.toml checks it), so an
+upgrade of the backend means reading this one file again.
 """
 
 import uuid
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import datetime
 
 {% if cookiecutter.database == "sqlite" -%}
@@ -18,7 +17,7 @@ from django.db import OperationalError
 {% endif -%}
 from django.db.models import Min
 from django.db.models.expressions import Combinable
-from django.tasks import TaskResult, TaskResultStatus
+from django.tasks import TaskResultStatus
 from django.tasks.signals import task_finished
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
@@ -126,27 +125,10 @@ def running_before(cutoff: datetime | Combinable) -> list[TaskRow]:
     )
 
 
-def result_of(row: TaskRow) -> TaskResult:
-    """The row as django.tasks' TaskResult."""
-    return row.task_result
-
-
-def statuses(task_ids: Iterable[str]) -> dict[str, str]:
-    """The status of each of these tasks that still exists, by id (one query)."""
-    valid = [task_id for task_id in task_ids if is_uuid(task_id)]  # django-tasks-db's ids
-    rows = TaskRow.objects.filter(pk__in=valid).values_list("pk", "status")
-    return {str(pk): status for pk, status in rows}
-
-
 def existing(task_ids: Iterable[str]) -> set[str]:
     """Which of these task ids still have a result (not pruned)."""
-    return set(statuses(task_ids))
-
-
-def is_uuid(task_id: str) -> bool:
-    """Whether `task_id` is shaped like the ids django-tasks-db gives (UUIDs)."""
-    try:
-        uuid.UUID(task_id)
-    except ValueError:
-        return False
-    return True
+    uuids = []  # django-tasks-db's ids are UUIDs: anything else has no result
+    for task_id in task_ids:
+        with suppress(ValueError):
+            uuids.append(uuid.UUID(task_id))
+    return {str(pk) for pk in TaskRow.objects.filter(pk__in=uuids).values_list("pk", flat=True)}

@@ -1,13 +1,11 @@
 """Stop a task that runs past its time limit, and let the worker go on.
 
 The worker runs each task in its main thread; a SIGALRM timer set for the
-task's limit raises TimeLimitExceeded there, wherever the task is: in a sleep,
-waiting on a socket, in a loop of Python code. The task fails with it (or is
-retried, if its policy says so) and the worker takes its next task.
-
-What a signal cannot interrupt is C code that never returns to Python. Such a
-task keeps its worker: the heartbeat thread then stops the whole process (see
-heartbeat.py), and the task's failure is recorded when another worker finds it.
+task's limit raises TimeLimitExceeded there, wherever the task is (a sleep, a
+socket, a loop). The task fails with it, or is retried if its policy says so,
+and the worker takes its next task. C code that never returns to Python cannot
+be interrupted: the heartbeat thread then ends the process (heartbeat.py), and
+another worker runs the task again, as after any crash.
 """
 
 import signal
@@ -18,11 +16,7 @@ from types import FrameType
 
 
 class TimeLimitExceeded(BaseException):
-    """The task ran past its time limit.
-
-    A BaseException, like KeyboardInterrupt: a task's own `except Exception`
-    must not swallow it.
-    """
+    """The task ran past its time limit (a BaseException: `except Exception` must not hide it)."""
 
 
 @contextmanager

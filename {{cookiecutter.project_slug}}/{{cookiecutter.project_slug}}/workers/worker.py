@@ -79,7 +79,7 @@ class Worker(taskdb.DBWorker):
         self.running_task = True
         try:
             task = row.task
-            result = taskdb.result_of(row)
+            result = row.task_result
             limit = time_limit_of(task)
             task_started.send(sender=type(task.get_backend()), task_result=result)
             self.task_deadline = time.monotonic() + limit
@@ -110,7 +110,7 @@ class Worker(taskdb.DBWorker):
             logger.warning("Task id=%s interrupted: READY again for another worker.", row.id)
             taskdb.requeue(row)
             return
-        result = taskdb.result_of(row)
+        result = row.task_result
         failed = replace(
             result,
             status=TaskResultStatus.FAILED,

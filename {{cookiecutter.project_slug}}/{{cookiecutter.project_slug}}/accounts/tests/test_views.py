@@ -35,16 +35,6 @@ def test_registering_logs_the_user_in_and_shows_the_welcome_emails_status_page(
     assert [message.to for message in mailoutbox] == [["ada@example.com"]]
 
 
-@pytest.mark.parametrize("data", [{**REGISTRATION, "password2": "other"}, {}], ids=["bad", "empty"])
-def test_invalid_data_shows_the_form_again_and_enqueues_nothing(client, captured_tasks, data):
-    response = client.post(URL, data)
-
-    assert response.status_code == 200
-    assert response.context["form"].errors
-    assert User.objects.count() == 0
-    assert captured_tasks.results() == []
-
-
 def test_a_registration_racing_another_for_the_same_address_gets_a_form_error(
     client, captured_tasks, monkeypatch
 ):

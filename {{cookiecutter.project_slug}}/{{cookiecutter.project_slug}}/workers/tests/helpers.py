@@ -31,8 +31,5 @@ def status_of(result: TaskResult) -> str:
 
 def wait_for_status(result: TaskResult, status: str, timeout: float = 15) -> None:
     """Wait until the task has `status`; fail saying which status it was stuck in."""
-    wait_until(
-        lambda: status_of(result) == status,
-        timeout=timeout,
-        waiting_for=f"task {result.id} to be {status} (it is {result.status})",
-    )
+    waiting_for = f"task {result.id} to be {status} (it is {result.status})"
+    wait_until(lambda: status_of(result) == status, timeout=timeout, waiting_for=waiting_for)

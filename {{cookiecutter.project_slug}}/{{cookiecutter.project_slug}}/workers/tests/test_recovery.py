@@ -1,10 +1,8 @@
 """Which RUNNING tasks count as orphaned, and what recovery does with them."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from ...hello.tasks import say_hello
@@ -84,10 +82,3 @@ def test_finished_and_waiting_tasks_are_never_touched():
 
     assert recover_orphaned_tasks(STALE_AFTER) == []
     assert (status(waiting), status(done)) == ("READY", "SUCCESSFUL")
-
-
-def test_the_recover_tasks_command_reports_what_it_recovered():
-    task_id = running_task("dead")
-    out = io.StringIO()
-    call_command("recover_tasks", stdout=out)
-    assert f"Recovered 1 task(s) of dead workers.\n  {task_id}\n" == out.getvalue()
