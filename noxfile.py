@@ -72,7 +72,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Ruff on the template's own code (the baked code is linted by `tests`)."""
     session.install("ruff")
-    paths = ["noxfile.py", "hooks", "tests", "docs/conf.py", "docs/_ext"]
+    paths = ["noxfile.py", "hooks", "tests", "benchmarks", "docs/conf.py", "docs/_ext"]
     session.run("ruff", "check", *paths)
     session.run("ruff", "format", "--check", *paths)
 
@@ -85,51 +85,89 @@ def activated(bin_dir: Path) -> dict[str, str]:
     return env | {"PATH": f"{bin_dir}{os.pathsep}{env['PATH']}", "VIRTUAL_ENV": str(bin_dir.parent)}
 
 
+LAB = ROOT / "benchmarks"
+
+
+def install_lab(session: nox.Session, project: Path, bin_dir: Path, requirements: str = "") -> dict:
+    """Copy the lab (benchmarks/) beside a baked project; install its `requirements` file.
+
+    The requirements go into the project's .venv, never into its pyproject.toml.
+    Returns the environment in which `python -m benchmarks` runs in the project.
+    """
+    lab = project.parent / "lab"
+    shutil.rmtree(lab, ignore_errors=True)
+    shutil.copytree(LAB, lab / "benchmarks", ignore=shutil.ignore_patterns("__pycache__"))
+    if requirements:
+        python = str(bin_dir / "python")
+        session.run("uv", "pip", "install", "-q", "--python", python, "-r", str(LAB / requirements))
+    return {"PYTHONPATH": str(lab)}
+
+
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Bake the defaults and run their benchmarks (~10 min); results and plots go to docs/.
+    """Bake each database and run the lab's benchmarks in each bake (~12 min); results to docs/.
 
-    Prints a table, and writes results.md, results.csv and PNG plots to
-    docs/benchmarks/, which docs/benchmarks.md shows. `nox -s bench -- --smoke`
-    runs in seconds; other arguments go to `python -m bench` (see --help).
+    Each database is measured in a bake of its own (`python -m benchmarks measure`,
+    benchmarks/), then both side by side go to docs/benchmarks/: results.md,
+    results.csv, goals.csv, samples.json and PNG plots, which docs/benchmarks.md
+    shows. `nox -s bench -- --smoke` runs in seconds, `-- sqlite` (or `postgresql`)
+    measures one database; both write to build/bench/ instead of docs/.
     """
-    project = bake(session, "bench")
-    bin_dir = install_project(session, project, groups=("bench",))
+    smoke = "--smoke" in session.posargs
+    databases = [db for db in ("sqlite", "postgresql") if db in session.posargs]
+    out = ROOT / "docs" / "benchmarks"
+    if smoke or databases:
+        out = BUILD / "bench"
+    samples = []
+    for database in databases or ["sqlite", "postgresql"]:
+        project = bake(session, f"bench-{database}", database=database)
+        bin_dir = install_project(session, project)
+        requirements = "requirements.txt"
+        if database == "postgresql":  # and the references, which run on PostgreSQL only
+            requirements = "requirements-postgresql.txt"
+        env = install_lab(session, project, bin_dir, requirements)
+        samples.append(project.parent / "samples.json")
+        with session.chdir(project):
+            session.run(
+                str(bin_dir / "python"), "-m", "benchmarks", "measure",
+                "--plan", "smoke" if smoke else "full", "--json", str(samples[-1]),
+                env=env, external=True,
+            )  # fmt: skip
     with session.chdir(project):
         session.run(
-            str(bin_dir / "python"),
-            "-m",
-            "bench",
-            "--out",
-            str(ROOT / "docs" / "benchmarks"),
-            *session.posargs,
-            external=True,
-        )
+            str(bin_dir / "python"), "-m", "benchmarks", "report", "--out", str(out),
+            *map(str, samples), env=env, external=True,
+        )  # fmt: skip
 
 
 @nox.session(python=PYTHON)
 @nox.parametrize("database", ["sqlite", "postgresql"])
 def load(session: nox.Session, database: str) -> None:
-    """Bake with `database`; 1,000 registrations under load, and 1,200 hostile inputs.
+    """Bake with `database`; 1,000 registrations under load (the lab's), and 1,200 hostile inputs.
 
-    Runs the baked project's load test (tests/load/: gunicorn and two `emails`
-    workers with production settings, 8 clients; it prints its figures) with
-    LOAD_REGISTRATIONS=1000, and its property-based tests of hostile input with
-    HYPOTHESIS_PROFILE=full. Set LOAD_REGISTRATIONS or LOAD_SETTINGS to change
-    the run (LOAD_SETTINGS=config.settings.production keeps production's slow
-    password hasher).
+    Runs the lab's load test in the bake (benchmarks/load.py: gunicorn and two
+    `emails` workers with production settings, 8 clients; it prints its figures)
+    with LOAD_REGISTRATIONS (1000), then the baked project's property-based tests
+    of hostile input with HYPOTHESIS_PROFILE=full. Arguments go to `python -m
+    benchmarks load` (`-- --settings config.settings.production` keeps
+    production's slow password hasher). The figures of the standard run go to
+    docs/benchmarks/load-<database>.csv, which the production how-to shows.
     """
     project = bake(session, f"load-{database}", database=database)
     bin_dir = install_project(session, project)
-    env = {
-        "LOAD_REGISTRATIONS": os.environ.get("LOAD_REGISTRATIONS", "1000"),
-        "HYPOTHESIS_PROFILE": "full",
-    }
+    env = install_lab(session, project, bin_dir)
+    registrations = os.environ.get("LOAD_REGISTRATIONS", "1000")
+    figures = BUILD / f"load-{database}" / "load.csv"
+    if registrations == "1000" and not session.posargs:
+        figures = ROOT / "docs" / "benchmarks" / f"load-{database}.csv"
     with session.chdir(project):
         session.run(
+            str(bin_dir / "python"), "-m", "benchmarks", "load", "--registrations", registrations,
+            "--csv", str(figures), *session.posargs, env=env, external=True,
+        )  # fmt: skip
+        session.run(
             str(bin_dir / "pytest"), "-p", "no:cacheprovider", "--hypothesis-show-statistics",
-            "tests/load", "tests/test_hostile_input.py", *session.posargs,
-            env=env, external=True,
+            "tests/test_hostile_input.py", env={"HYPOTHESIS_PROFILE": "full"}, external=True,
         )  # fmt: skip
 
 

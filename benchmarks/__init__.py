@@ -1,14 +1,23 @@
-"""Benchmarks of the tutorial's three performance claims, on this machine.
+"""The lab: the benchmarks and the load test of the template, run inside a fresh bake.
 
-1. Enqueueing keeps the registration request fast (request_cost.py).
-2. Dedicated workers keep welcome emails fast while reports run (email_latency.py).
-3. More workers process more tasks, on PostgreSQL more than on SQLite (throughput.py),
-   and what keeps one worker below the database's own bound (worker_time.py).
-And what the workers' poll interval costs and buys (poll_interval.py).
+It measures what the project's defaults cost and buy, against what came before
+them and against other task backends (references/), on the database the bake
+was made for:
 
-Run `python -m bench --out DIR` in the project (or `nox -s bench` in the template):
-it prints a table, writes results.md, results.csv and PNG plots to DIR. Every
-figure is a median or a percentile of many samples, compared with another taken
-side by side in the same run: a machine twice as fast halves them all and
-leaves the ratios alone.
+- wakeup.py: how soon a task starts, and a welcome email arrives, after enqueue;
+- idle.py: what an idle worker costs (CPU, statements per second);
+- recovery.py: how soon a task whose worker was SIGKILLed runs again;
+- request_cost.py: what enqueueing the welcome email adds to a registration;
+- isolation.py: welcome emails while reports keep their queue busy;
+- throughput.py: how many tasks per second the workers finish;
+- load.py: many registrations at once against the production site.
+
+It uses the bake's own test support (tests/support: the Procfile parser, the
+worker processes, the SMTP server, waiting on conditions), and adds one
+throwaway database (databases.py), one harness of production-like processes
+(processes.py), and its own settings (settings.py). `nox -s bench` and
+`nox -s load`, in the template, bake projects and run it (__main__.py).
+
+Every time is a median or a percentile of many samples; every comparison is
+made side by side, in turns, and comes with its spread across repeats.
 """

@@ -1,105 +1,114 @@
-"""Run every measurement against one database; write the samples to a JSON file.
+"""Take every measurement in the bake the lab runs in; write the samples to a JSON file.
 
-    python -m bench.measure --database sqlite --plan full --json out.json --logs DIR
+    python -m benchmarks measure --plan full --json sqlite.json
 
-`python -m bench` runs this once per database, each in a process of its own:
-Django's settings, hence the database, are fixed once a process starts.
+A bake is made for one database, so this measures that one: `nox -s bench`
+runs it in a SQLite bake and in a PostgreSQL bake, then `python -m benchmarks
+report` puts the two side by side.
 """
 
-import argparse
-import json
+import contextlib
+import datetime
+import importlib.metadata
 import os
 import platform
 import signal
-import sys
+import tempfile
 import time
-from dataclasses import asdict
+from collections.abc import Callable
 from pathlib import Path
 
 import django
 
-from .databases import DEFAULT_POSTGRES_URL, ENGINES, throwaway_database
-from .plans import PLANS
+from .plans import Plan
+from .probes import Probe
 from .smtp import TimedSMTPServer
 
-SLUG = "{{ cookiecutter.project_slug }}"
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.measure", description=__doc__)
-    parser.add_argument("--database", choices=ENGINES, required=True)
-    parser.add_argument("--plan", choices=sorted(PLANS), default="full")
-    parser.add_argument("--json", type=Path, required=True, help="where to write the results")
-    parser.add_argument("--logs", type=Path, required=True, help="where workers write their output")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
-    args = parser.parse_args(argv)
-    plan = PLANS[args.plan]
-    # Stopped from outside, still stop the workers and drop the database (the `finally`s).
-    signal.signal(signal.SIGTERM, stop)
-
-    started = time.perf_counter()
-
-    def progress(message: str) -> None:
-        print(f"  {time.perf_counter() - started:5.0f} s  {args.database}: {message}", flush=True)
-
-    with (
-        throwaway_database(args.database, args.postgres_url, SLUG) as database,
-        TimedSMTPServer() as smtp,
-    ):
-        # Read by bench/settings.py, in this process and in every worker it starts.
-        os.environ.update(
-            database.environ(),
-            DJANGO_SETTINGS_MODULE="bench.settings",
-            BENCH_SMTP_HOST=smtp.host,
-            BENCH_SMTP_PORT=str(smtp.port),
-        )
-        django.setup()
-        results = run_all(plan, smtp, args.logs, progress, args.database, args.postgres_url)
-        from django.db import connections
-
-        connections.close_all()  # before the database is dropped
-    args.json.write_text(json.dumps(results, indent=1))
+MEASUREMENTS = ("request_cost", "wakeup", "idle", "recovery", "isolation", "throughput")
+PACKAGES = ("django", "django-tasks-db", "django-task-psql", "django-ox")
 
 
 def stop(signum: int, frame: object) -> None:
-    """Leave through the `finally` blocks, as Ctrl+C does."""
+    """Leave through the `finally` blocks (workers stopped, database dropped), as Ctrl+C does."""
     raise SystemExit(f"Stopped by {signal.strsignal(signum)}.")
 
 
-def run_all(plan, smtp, logs: Path, progress, engine: str, postgres_url: str) -> dict:
-    """Migrate the new database and take every measurement, in order."""
-    from django.core.management import call_command
-    from django_tasks_db.models import DBTaskResult
+def run(plan: Plan, only: tuple[str, ...] = MEASUREMENTS, logs: Path | None = None) -> dict:
+    """Set Django up with the lab's settings, take the measurements, return their samples."""
+    signal.signal(signal.SIGTERM, stop)
+    logs = logs or Path(tempfile.mkdtemp(prefix="lab-logs-"))
+    started = time.perf_counter()
 
-    from . import email_latency, idle_load, poll_interval, request_cost, throughput, worker_time
-    from .defaults import conn_max_age, procfile_workers, worker_of
+    def progress(message: str) -> None:
+        print(f"  {time.perf_counter() - started:5.0f} s  {message}", flush=True)
 
-    call_command("migrate", verbosity=0)
-    results = {
-        "database": engine,
-        "plan": plan.name,
-        "versions": {"python": platform.python_version(), "django": django.get_version()},
-        "defaults": {
-            "procfile": [asdict(worker) for worker in procfile_workers()],
-            "conn_max_age": conn_max_age(),
-        },
-    }
-    results["request_cost"] = request_cost.measure(plan, smtp, progress)
-    DBTaskResult.objects.all().delete()  # the welcome emails those registrations enqueued
-    results["email_latency"] = email_latency.measure(plan, smtp, logs, progress)
-    results["throughput"] = throughput.measure(plan, logs, progress)
-    results["worker_time"] = worker_time.measure(plan, logs, progress)
-    results["pickup_latency"] = poll_interval.measure(plan, logs, progress)
-    results["idle_load"] = idle_load.measure(
-        plan,
-        logs,
-        progress,
-        default_interval=worker_of("emails").interval,
-        default_conn_max_age=conn_max_age(),
-        postgres_url=postgres_url if engine == "postgresql" else None,
-    )
+    load_before = os.getloadavg()
+    # The SMTP server and the probe first: the settings read their ports.
+    with TimedSMTPServer() as smtp, Probe() as probe:
+        os.environ.update(plan.worker_env, **probe.environ, LAB_SMTP_PORT=str(smtp.port))
+        os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+        django.setup()
+        from .databases import throwaway_database
+
+        with throwaway_database("bench") as database:
+            progress(f"{database.vendor}: {plan.name} run, worker logs in {logs}")
+            results = {
+                "database": database.vendor,
+                "plan": plan.name,
+                "context": context(),
+                **measure_all(plan, only, database, probe, smtp, logs, progress),
+            }
+    results["context"]["load_average"] = [load_before[0], os.getloadavg()[0]]
+    results["context"]["seconds"] = time.perf_counter() - started
     return results
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def measure_all(plan, only, database, probe, smtp, logs, progress: Callable[[str], None]):
+    """Each measurement in turn, from an empty task table."""
+    from . import idle, isolation, recovery, request_cost, throughput, wakeup
+    from .throughput import fresh_table
+
+    steps = {
+        "request_cost": lambda: request_cost.measure(plan, smtp, progress),
+        "wakeup": lambda: wakeup.measure(plan, database, probe, smtp, logs / "wakeup", progress),
+        "idle": lambda: idle.measure(plan, database, probe, logs / "idle", progress),
+        "recovery": lambda: recovery.measure(plan, probe, logs / "recovery", progress),
+        "isolation": lambda: isolation.measure(plan, smtp, logs / "isolation", progress),
+        "throughput": lambda: throughput.measure(plan, logs / "throughput", progress),
+    }
+    results = {}
+    for name in only:
+        _forget_tasks()
+        fresh_table()
+        results[name] = steps[name]()
+    return results
+
+
+def _forget_tasks() -> None:
+    """Delete every task left by the last measurement: the next one's workers must not run it."""
+    from tasks_demo.workers.taskdb import TaskRow
+
+    TaskRow.objects.all().delete()
+
+
+def context() -> dict:
+    """What a reader needs to weigh the figures: when, where, with what, at which defaults."""
+    from django.conf import settings
+    from tests.support import procfile
+
+    versions = {"python": platform.python_version()}
+    for package in PACKAGES:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):  # not installed
+            versions[package] = importlib.metadata.version(package)
+    return {
+        "when": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        "machine": f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}",
+        "versions": versions,
+        "worker settings": {
+            "emails worker": procfile.workers()["emails"].command,
+            "WORKER_POLL_SECONDS": settings.WORKER_POLL_SECONDS,
+            "WORKER_HEARTBEAT_SECONDS": settings.WORKER_HEARTBEAT_SECONDS,
+            "WORKER_STALE_AFTER_SECONDS": settings.WORKER_STALE_AFTER_SECONDS,
+            "CONN_MAX_AGE": settings.DATABASES["default"]["CONN_MAX_AGE"],
+        },
+    }

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 def pauses(samples: int, cycle: float, seed: int) -> Iterator[float]:
     """`samples` pauses in [0, cycle): one per slice of the cycle, in a random order."""
-    rng = random.Random(seed)  # noqa: S311 (moments, not secrets; seeded to repeat the run)
+    rng = random.Random(seed)
     slices = list(range(samples))
     rng.shuffle(slices)
     for index in slices:

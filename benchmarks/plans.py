@@ -1,87 +1,98 @@
 """How many samples each measurement takes: the full run, and a smoke run of seconds.
 
-The full run takes about ten minutes on a two-core machine. The smoke run
-proves the benchmarks still work (the template's tests run it); its numbers
-mean nothing.
+The full run takes about five minutes per database on a two-core machine. The
+smoke run proves the lab still works against a fresh bake (the template's
+tests run it); its figures mean nothing.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Plan:
     name: str
-    # Request cost: registrations per variant, after some not counted.
+    # Request cost: rounds of the three registrations, after some not counted.
     requests: int
     warmup_requests: int
     hash_rounds: int
-    # Welcome-email latency: emails per scenario, and how long one report of the
-    # load that keeps the reports queue busy takes.
-    idle_emails: int
-    busy_emails: int
-    shared_worker_emails: int
-    report_seconds: float
-    # Throughput: no-op tasks per batch (at least throughput_tasks, and enough to
-    # last throughput_seconds at the per-task bound), batches per run, the worker
-    # counts and CONN_MAX_AGE values tried, and the tasks of the per-task bound.
-    throughput_tasks: int
-    throughput_seconds: float
-    throughput_batches: int
-    worker_counts: tuple[int, ...]
-    conn_max_ages: tuple[int, ...]
-    bound_tasks: int
-    # Where one worker's time goes: the no-op tasks of the profiled worker loop.
-    profile_tasks: int
-    # Poll interval: the intervals tried, tasks per interval (fewer for the slow
-    # ones), and how long the idle load is watched.
-    intervals: tuple[float, ...]
+    # Wake-up: repeats, and per repeat the pickups and welcome emails of each worker.
+    repeats: int
     pickups: int
-    slow_pickups: int
+    emails: int
+    # Idle cost: windows of time every idle worker is watched over, and their length.
+    idle_windows: int
     idle_seconds: float
+    # Recovery: trials, how long the killed task runs, how long the busy workers'
+    # writes are counted.
+    trials: int
+    task_seconds: float
+    busy_seconds: float
+    # The environment of the lab and of every worker it starts (empty: the defaults).
+    worker_env: dict[str, str] = field(default_factory=dict)
+    # Queue isolation: emails with dedicated workers, with one worker for both
+    # queues, and how long one report of the load takes.
+    isolated_emails: int = 0
+    shared_emails: int = 0
+    report_seconds: float = 0.0
+    # Throughput: no-op tasks per batch, batches per start of the workers, rounds
+    # over every configuration, the numbers of our workers tried, and whether one
+    # of ours is also tried without persistent connections.
+    throughput_tasks: int = 0
+    throughput_batches: int = 0
+    throughput_rounds: int = 0
+    worker_counts: tuple[int, ...] = ()
+    without_persistent_connections: bool = True
 
 
 FULL = Plan(
     name="full",
-    requests=100,
+    requests=40,
     warmup_requests=5,
     hash_rounds=5,
-    idle_emails=200,
-    busy_emails=200,
-    shared_worker_emails=15,
-    report_seconds=3.1,  # 0.1 s a day, as in the end-to-end tests
-    throughput_tasks=500,
-    throughput_seconds=1.0,
-    throughput_batches=3,
-    worker_counts=(1, 2, 4),
-    conn_max_ages=(0, 600),
-    bound_tasks=500,
-    profile_tasks=1000,
-    intervals=(0.02, 0.05, 0.1, 0.2, 0.5, 1.0),
+    repeats=5,
     pickups=30,
-    slow_pickups=15,
-    idle_seconds=4.0,
+    emails=20,
+    idle_windows=3,
+    idle_seconds=10.0,
+    trials=5,
+    task_seconds=3.0,
+    busy_seconds=5.0,
+    isolated_emails=40,
+    shared_emails=8,
+    report_seconds=3.1,  # 0.1 s a day, as in the end-to-end tests
+    throughput_tasks=300,
+    throughput_batches=2,
+    throughput_rounds=2,
+    worker_counts=(1, 2),  # the machine the docs' figures come from has two cores
 )
 
 SMOKE = Plan(
     name="smoke",
-    requests=3,
+    requests=2,
     warmup_requests=1,
     hash_rounds=1,
-    idle_emails=3,
-    busy_emails=3,
-    shared_worker_emails=2,
+    repeats=2,
+    pickups=2,
+    emails=1,
+    idle_windows=1,
+    idle_seconds=1.0,
+    trials=1,
+    task_seconds=1.0,
+    busy_seconds=0.5,
+    # A worker is dead after a second of silence; django-task-psql's stops within a second.
+    worker_env={
+        "WORKER_HEARTBEAT_SECONDS": "0.2",
+        "WORKER_STALE_AFTER_SECONDS": "1",
+        "TASK_WORKER_HEARTBEAT_S": "1",
+    },
+    isolated_emails=2,
+    shared_emails=1,
     report_seconds=0.3,
     throughput_tasks=20,
-    throughput_seconds=0.0,
     throughput_batches=1,
+    throughput_rounds=1,
     worker_counts=(1,),
-    conn_max_ages=(600,),
-    bound_tasks=20,
-    profile_tasks=20,
-    intervals=(0.05,),
-    pickups=3,
-    slow_pickups=2,
-    idle_seconds=0.5,
+    without_persistent_connections=False,
 )
 
 PLANS = {plan.name: plan for plan in (FULL, SMOKE)}

@@ -1,7 +1,7 @@
-"""The PNG plots of a run, one per measurement, each database side by side.
+"""The PNG plots of a run, one per measurement, each database in a panel of its own.
 
-Times are on logarithmic axes: the measurements span milliseconds to seconds,
-and on a log axis equal ratios look equal - a ratio is what to read.
+Times are on logarithmic axes: they span a millisecond to seconds, and on a log
+axis equal ratios look equal - a ratio is what to read.
 """
 
 from collections.abc import Sequence
@@ -16,8 +16,8 @@ from matplotlib import ticker
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .report import IDLE_P50_MS, IDLE_P99_MS, MS
-from .stats import Summary, percentile
+from .report import MS, PICKUP_P50_MS, PICKUP_P99_MS, RECOVERY_SECONDS
+from .stats import Spread, Summary, flatten
 
 DPI = 110
 
@@ -29,21 +29,102 @@ def log_axis(axis) -> None:
     axis.set_minor_formatter(ticker.NullFormatter())
 
 
-def panels(results: Sequence[dict], title: str, width: float = 5.5) -> tuple[Figure, list[Axes]]:
-    """A figure with one panel per database."""
+def panels(
+    results: Sequence[dict], title: str, rows: int = 1, width: float = 5.5
+) -> tuple[Figure, list[list[Axes]]]:
+    """A figure with a column of panels per database."""
     figure, axes = plt.subplots(
-        1, len(results), figsize=(width * len(results), 3.8), squeeze=False, layout="constrained"
-    )
+        rows, len(results), figsize=(width * len(results), 3.6 * rows), squeeze=False,
+        layout="constrained",
+    )  # fmt: skip
     figure.suptitle(title)
     for ax, result in zip(axes[0], results, strict=True):
         ax.set_title(result["database"])
-    return figure, list(axes[0])
+    return figure, [list(column) for column in zip(*axes, strict=True)]
+
+
+def share_within(ax: Axes, samples: Sequence[float], label: str) -> None:
+    """A curve: the share of samples at or below each time (ms)."""
+    ordered = sorted(v * MS for v in samples)
+    ax.step(ordered, [(i + 1) / len(ordered) for i in range(len(ordered))], where="post",
+            label=label)  # fmt: skip
+
+
+def wakeup(results: Sequence[dict], path: Path) -> None:
+    """Pickup and welcome-email latency of each worker: the share done within each time."""
+    figure, columns = panels(results, "Enqueue to task started (top) and to email received "
+                             "(bottom): share within", rows=2)  # fmt: skip
+    for (pickup_ax, email_ax), result in zip(columns, results, strict=True):
+        wakeup_result = result["wakeup"]
+        for key, label in wakeup_result["candidates"].items():
+            share_within(pickup_ax, flatten(wakeup_result["pickup"][key]), label)
+            share_within(email_ax, flatten(wakeup_result["email"][key]), label)
+        pickup_ax.axvline(PICKUP_P50_MS, color="#888", linestyle=":", linewidth=1)
+        pickup_ax.axvline(PICKUP_P99_MS, color="#888", linestyle="--", linewidth=1)
+        for ax, what in ((pickup_ax, "pickup"), (email_ax, "welcome email")):
+            ax.set_xscale("log")
+            log_axis(ax.xaxis)
+            ax.set_xlabel(f"{what}, ms (log scale)")
+            ax.set_ylabel("share of tasks")
+            ax.legend(fontsize=8, loc="lower right")
+    figure.savefig(path, dpi=DPI)
+    plt.close(figure)
+
+
+def idle(results: Sequence[dict], path: Path) -> None:
+    """Each idle worker's CPU and statements per second, whiskers from lowest to highest."""
+    figure, columns = panels(results, "One idle worker: CPU (top), statements per second "
+                             "(bottom); whiskers: lowest to highest window", rows=2)  # fmt: skip
+    for (cpu_ax, sql_ax), result in zip(columns, results, strict=True):
+        windows, labels = result["idle"]["windows"], result["idle"]["labels"]
+        names = [labels[case] for case in windows]
+        for ax, values, color in (
+            (cpu_ax, {c: [100 * w["cpu_share"] for w in ws] for c, ws in windows.items()}, "#c53"),
+            (sql_ax, {c: [w["statements_per_second"] for w in ws] for c, ws in windows.items()},
+             "#27a"),
+        ):  # fmt: skip
+            spreads = [Spread.of(v) for v in values.values()]
+            medians = [s.median for s in spreads]
+            whiskers = [[s.median - s.low for s in spreads], [s.high - s.median for s in spreads]]
+            ax.barh(names, medians, xerr=whiskers, color=color, capsize=3)
+            ax.invert_yaxis()
+        beside = [
+            Spread.of([w["statements_per_second"] - w["heartbeat_per_second"] for w in ws]).median
+            for ws in windows.values()
+        ]
+        sql_ax.barh(names, beside, color="#7ac", label="beside the heartbeat")
+        sql_ax.legend(fontsize=8, loc="lower right")
+        cpu_ax.set_xlabel("% of one core")
+        sql_ax.set_xlabel("statements per second")
+        cpu_ax.tick_params(axis="y", labelsize=8)
+        sql_ax.tick_params(axis="y", labelsize=8)
+    figure.savefig(path, dpi=DPI)
+    plt.close(figure)
+
+
+def recovery(results: Sequence[dict], path: Path) -> None:
+    """Each trial: seconds from the kill to the task's restart and to its end, per system."""
+    figure, columns = panels(results, "A worker SIGKILLed mid-task: seconds until the task "
+                             "starts again (dots) and ends (crosses)")  # fmt: skip
+    for (ax,), result in zip(columns, results, strict=True):
+        trials, labels = result["recovery"]["trials"], result["recovery"]["labels"]
+        for y, runs in enumerate(trials.values()):
+            ax.plot([r["restart_seconds"] for r in runs], [y] * len(runs), "o", color="#27a")
+            ax.plot([r["finish_seconds"] for r in runs], [y] * len(runs), "x", color="#c53")
+        ax.set_yticks(range(len(trials)), [labels[system] for system in trials], fontsize=8)
+        ax.set_ylim(-0.5, len(trials) - 0.5)
+        ax.invert_yaxis()
+        ax.axvline(RECOVERY_SECONDS, color="#888", linestyle="--", linewidth=1)
+        ax.set_xlim(left=0)
+        ax.set_xlabel(f"seconds after the kill; dashed: the goal, {RECOVERY_SECONDS:g} s")
+    figure.savefig(path, dpi=DPI)
+    plt.close(figure)
 
 
 def request_cost(results: Sequence[dict], path: Path) -> None:
-    """Bars at the median of each variant, whiskers to its p95."""
-    figure, axes = panels(results, "Registration request: median, whisker to p95")
-    for ax, result in zip(axes, results, strict=True):
+    """Bars at the median of each registration, whiskers to its p95."""
+    figure, columns = panels(results, "Registration request: median, whisker to p95")
+    for (ax,), result in zip(columns, results, strict=True):
         samples = result["request_cost"]["samples"]
         names = list(samples)
         summaries = [Summary.of(samples[name]) for name in names]
@@ -51,8 +132,8 @@ def request_cost(results: Sequence[dict], path: Path) -> None:
         whiskers = [[0] * len(summaries), [(s.p95 - s.p50) * MS for s in summaries]]
         ax.barh(names, medians, xerr=whiskers, color=["#999", "#2a7", "#c53"], capsize=4)
         for y, summary in enumerate(summaries):
-            label = f"  {summary.p50 * MS:.3g} ms"
-            ax.annotate(label, (summary.p95 * MS, y), va="center", fontsize=8)
+            ax.annotate(f"  {summary.p50 * MS:.3g} ms", (summary.p95 * MS, y), va="center",
+                        fontsize=8)  # fmt: skip
         ax.set_xscale("log")
         ax.set_xlim(1, 2 * max(s.p95 for s in summaries) * MS)  # bars start at 1 ms
         log_axis(ax.xaxis)
@@ -62,19 +143,15 @@ def request_cost(results: Sequence[dict], path: Path) -> None:
     plt.close(figure)
 
 
-def email_latency(results: Sequence[dict], path: Path) -> None:
-    """The share of emails received within each latency: a curve per scenario."""
-    figure, axes = panels(results, "Welcome email, enqueue to received: share received within")
-    for ax, result in zip(axes, results, strict=True):
-        for scenario, values in result["email_latency"]["samples"].items():
-            ordered = sorted(v * MS for v in values)
-            shares = [(i + 1) / len(ordered) for i in range(len(ordered))]
-            ax.step(ordered, shares, where="post", label=scenario)
-        ax.axvline(IDLE_P50_MS, color="#888", linestyle=":", linewidth=1)
-        ax.axvline(IDLE_P99_MS, color="#888", linestyle="--", linewidth=1)
+def isolation(results: Sequence[dict], path: Path) -> None:
+    """Welcome emails while reports run: the share received within each time, per setup."""
+    figure, columns = panels(results, "Reports running: welcome emails received within")
+    for (ax,), result in zip(columns, results, strict=True):
+        for setup, values in result["isolation"]["samples"].items():
+            share_within(ax, values, setup)
         ax.set_xscale("log")
         log_axis(ax.xaxis)
-        ax.set_xlabel("ms (log scale); goals: p50 60 ms (dotted), p99 120 ms (dashed)")
+        ax.set_xlabel("ms (log scale)")
         ax.set_ylabel("share of emails")
         ax.legend(fontsize=8, loc="lower right")
     figure.savefig(path, dpi=DPI)
@@ -82,110 +159,41 @@ def email_latency(results: Sequence[dict], path: Path) -> None:
 
 
 def throughput(results: Sequence[dict], path: Path) -> None:
-    """Tasks per second by number of workers, with and without persistent connections."""
-    figure, axes = panels(results, "No-op tasks per second, all workers together")
-    for ax, result in zip(axes, results, strict=True):
-        runs = result["throughput"]["runs"]
-        for age in sorted({run["conn_max_age"] for run in runs}):
-            chosen = [run for run in runs if run["conn_max_age"] == age and run["health_checks"]]
-            ax.plot(
-                [run["workers"] for run in chosen],
-                [run["per_second"] for run in chosen],
-                marker="o",
-                label=f"CONN_MAX_AGE={age}",
-            )
-        unchecked = [run for run in runs if not run["health_checks"]]
-        ax.plot(
-            [run["workers"] for run in unchecked],
-            [run["per_second"] for run in unchecked],
-            marker="^",
-            linestyle="none",
-            label="no health checks",
+    """Tasks per second of each configuration: median batch, whiskers lowest to highest."""
+    figure, columns = panels(results, "No-op tasks per second, all workers together")
+    for (ax,), result in zip(columns, results, strict=True):
+        tasks, seconds = result["throughput"]["tasks"], result["throughput"]["seconds"]
+        spreads = [Spread.of([tasks / s for s in batches]) for batches in seconds.values()]
+        ax.barh(
+            list(seconds),
+            [s.median for s in spreads],
+            xerr=[[s.median - s.low for s in spreads], [s.high - s.median for s in spreads]],
+            color="#2a7",
+            capsize=3,
         )
-        bound = result["throughput"]["bound_per_second"]
-        ax.axhline(bound, color="#888", linestyle="--", linewidth=1, label="per-task bound")
-        ax.set_xticks(sorted({run["workers"] for run in runs}))
-        ax.set_xlabel("workers")
-        ax.set_ylabel("tasks/s")
-        ax.set_ylim(bottom=0)
-        ax.legend(fontsize=8)
-    figure.savefig(path, dpi=DPI)
-    plt.close(figure)
-
-
-def poll_interval(results: Sequence[dict], path: Path) -> None:
-    """Pickup latency against --interval; beside it, what an idle worker costs at each."""
-    figure, (latency_ax, cpu_ax, server_ax) = plt.subplots(
-        1, 3, figsize=(15, 3.8), layout="constrained"
-    )
-    figure.suptitle("The poll interval: what it buys, and what it costs an idle worker")
-    for result in results:
-        database = result["database"]
-        pickups = result["pickup_latency"]
-        intervals = [float(i) for i in pickups]
-        for q, style in ((50, "-"), (99, "--")):
-            latency_ax.plot(
-                intervals,
-                [percentile(values, q) * MS for values in pickups.values()],
-                marker="o",
-                linestyle=style,
-                label=f"{database} p{q}",
-            )
-        loads = [
-            load
-            for load in result["idle_load"]
-            if load["conn_max_age"] == result["defaults"]["conn_max_age"]
-        ]
-        # The kernel counts CPU time in ticks (10 ms): a share that rounds to 0 has no log.
-        with_cpu = [load for load in loads if load["cpu_share"]]
-        if with_cpu:
-            cpu_ax.plot(
-                [load["interval"] for load in with_cpu],
-                [100 * load["cpu_share"] for load in with_cpu],
-                marker="o",
-                label=database,
-            )
-        counted = [load for load in loads if load["transactions_per_second"] is not None]
-        if counted:
-            server_ax.plot(
-                [load["interval"] for load in counted],
-                [load["transactions_per_second"] for load in counted],
-                marker="o",
-                label=f"{database}, transactions/s",
-            )
-    axes = {
-        latency_ax: ("pickup latency: enqueue to start", "ms (log scale)"),
-        cpu_ax: ("an idle worker's own CPU", "% of one core (log scale)"),
-        server_ax: ("an idle worker's load on PostgreSQL", "transactions/s (log scale)"),
-    }
-    for ax, (title, ylabel) in axes.items():
-        ax.set_title(title)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        log_axis(ax.xaxis)
-        log_axis(ax.yaxis)
-        ax.set_xlabel("--interval, s (log scale)")
-        ax.set_ylabel(ylabel)
-        if ax.lines:
-            ax.legend(fontsize=8)
-        else:
-            ax.text(0.5, 0.5, "not measured here", ha="center", transform=ax.transAxes)
+        ax.invert_yaxis()
+        ax.tick_params(axis="y", labelsize=8)
+        ax.set_xlabel("tasks per second")
     figure.savefig(path, dpi=DPI)
     plt.close(figure)
 
 
 PLOTS = {
-    "request_cost.png": request_cost,
-    "email_latency.png": email_latency,
-    "throughput.png": throughput,
-    "poll_interval.png": poll_interval,
+    "wakeup": ("wakeup.png", wakeup),
+    "idle": ("idle.png", idle),
+    "recovery": ("recovery.png", recovery),
+    "request_cost": ("request_cost.png", request_cost),
+    "isolation": ("isolation.png", isolation),
+    "throughput": ("throughput.png", throughput),
 }
 
 
 def write_all(results: Sequence[dict], directory: Path) -> list[Path]:
-    """Draw every plot into `directory`; return the files."""
+    """Draw the plot of every measurement the results hold into `directory`; return the files."""
     paths = []
-    for name, draw in PLOTS.items():
-        draw(results, directory / name)
-        paths.append(directory / name)
+    for key, (name, draw) in PLOTS.items():
+        measured = [result for result in results if key in result]
+        if measured:
+            draw(measured, directory / name)
+            paths.append(directory / name)
     return paths

@@ -1,11 +1,11 @@
-"""Measurement 1: what the welcome email adds to the registration request.
+"""Measurement: what the welcome email adds to the registration request.
 
 Three registrations, taken in turn so that the machine's ups and downs touch
 all three alike:
 
 - enqueued: the project's view, which enqueues the email (accounts/views.py);
 - inline: the same, sending the email before answering, to an SMTP server that
-  takes 200 ms to answer (a distant provider; real ones take 20 ms to seconds);
+  takes SLOW_SMTP_SECONDS to answer, as a distant mail provider does;
 - no email: the same, sending nothing - the floor.
 
 Requests go through Django's test client: the whole middleware stack and the
@@ -24,7 +24,7 @@ from .plans import Plan
 from .smtp import TimedSMTPServer
 
 SLOW_SMTP_SECONDS = 0.2
-PASSWORD = "correct horse battery staple"  # noqa: S105 (a benchmark account's)
+PASSWORD = "correct horse battery staple"
 
 # Variant name -> URL name of its view.
 VARIANTS = {

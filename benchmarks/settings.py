@@ -1,77 +1,86 @@
-"""Settings of the benchmarks: the project's own settings, on a throwaway database.
+"""Settings of the lab: the baked project's own settings, and what the measurements add.
 
-The benchmark process and the db_worker processes it starts both use these.
-What decides the numbers - connection reuse (CONN_MAX_AGE, read from the
-environment by base.py), SQLite's options, the task backend, the logging of
-each task - is the project's, from config/settings/base.py. What changes:
+The lab's process and every worker it starts use these (DJANGO_SETTINGS_MODULE).
+What decides the figures - the task backend, the workers' settings (heartbeat,
+safety-net poll), connection reuse, SQLite's options, the task log lines - is
+the project's, from config/settings/base.py. What the lab adds:
 
-- the database, one the benchmark creates and drops (`bench/databases.py`);
-- email goes over SMTP to a server inside the benchmark process;
-- a `bench` queue for the no-op tasks of the throughput measurement;
-- bench/urls.py adds the two registration views the enqueueing one is compared with;
+- the database is a throwaway one (databases.py points the connection at it,
+  and SQLITE_PATH or DATABASE_URL at it for the processes it starts);
+- email goes over SMTP to a server inside the lab's process (LAB_SMTP_PORT);
+- the lab's own app (its tasks, its statement counter) and queues, one per
+  worker compared, so that each one only ever runs its own tasks;
+- on PostgreSQL, when installed (requirements-postgresql.txt), the two
+  references: django-task-psql and django-ox, each a task backend of its own;
+- two registration views to compare the project's with (urls.py);
 - a fast password hasher (see PASSWORD_HASHERS).
 """
 
+import importlib.util
 import warnings
 
-import environ
-
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES as PROJECT_DATABASES
-from config.settings.base import TASKS, env
+from config.settings.base import DATABASES, INSTALLED_APPS, LOGGING, TASKS, env
+from config.settings.base import WORKER_HEARTBEAT_SECONDS as HEARTBEAT_SECONDS
 
 DEBUG = False
-SECRET_KEY = "bench-only-not-secret"  # noqa: S105
+SECRET_KEY = "lab-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-ROOT_URLCONF = "bench.urls"
+ROOT_URLCONF = "benchmarks.urls"
 
 # Registration hashes the password. The project's hasher (PBKDF2) is slow on
 # purpose, and every variant of the request would pay it alike, hiding what the
-# comparison is about: the email. The benchmark measures PBKDF2 on its own and
-# reports it beside the requests.
+# comparison is about: the email. The lab times PBKDF2 on its own and reports it
+# beside the requests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-# The SQLite options of a SQLite bake (config/settings/base.py), so that a
-# PostgreSQL bake compares itself with the same SQLite setup.
-SQLITE_OPTIONS = {
-    "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-}
-ENGINE = env("BENCH_DATABASE", default="sqlite")
-NAME = env("BENCH_DATABASE_NAME", default="bench.sqlite3")
-project_database = PROJECT_DATABASES["default"]
-if ENGINE == "sqlite":
-    database = {"ENGINE": "django.db.backends.sqlite3", "OPTIONS": SQLITE_OPTIONS}
-    if project_database["ENGINE"] == "django.db.backends.sqlite3":
-        database = {**project_database}
-else:
-    database = environ.Env.db_url_config(
-        env("BENCH_POSTGRES_URL", default="postgres://postgres@127.0.0.1:5432/postgres")
-    )
-DATABASES = {
-    "default": {
-        **database,
-        "NAME": NAME,
-        "CONN_MAX_AGE": project_database["CONN_MAX_AGE"],
-        # The throughput measurement turns them off once, to show what they cost.
-        "CONN_HEALTH_CHECKS": env.bool(
-            "BENCH_CONN_HEALTH_CHECKS", default=project_database["CONN_HEALTH_CHECKS"]
-        ),
-    }
-}
 
 # No collectstatic here: WhiteNoise would warn, at every start, that STATIC_ROOT is missing.
 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
-TASKS = {"default": {**TASKS["default"], "QUEUES": [*TASKS["default"]["QUEUES"], "bench"]}}
+# One queue per worker compared, and one for the throughput's no-op tasks.
+LAB_QUEUES = ["lab", "lab-polling", "lab-woken", "lab-recovery"]
+TASKS = {"default": {**TASKS["default"], "QUEUES": [*TASKS["default"]["QUEUES"], *LAB_QUEUES]}}
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]
+
+POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+REFERENCES = POSTGRESQL and all(
+    importlib.util.find_spec(name) for name in ("django_task_psql", "django_ox")
+)
+if REFERENCES:
+    INSTALLED_APPS += ["django_task_psql", "django_ox", "benchmarks.references"]
+    TASKS["psql"] = {
+        "BACKEND": "django_task_psql.backend.PostgresBackend",
+        "QUEUES": ["lab-psql"],
+        # The tasks it runs here fail for good at their first error, as ours do.
+        "OPTIONS": {"max_attempts": 1},
+    }
+    TASKS["ox"] = {
+        "BACKEND": "django_ox.backend.OxBackend",
+        "QUEUES": ["lab-ox"],
+        "OPTIONS": {
+            # A worker renews its running tasks' leases every LOCK_TIMEOUT / 3 seconds:
+            # one UPDATE per running task, as often as our workers write their heartbeat.
+            "LOCK_TIMEOUT": 3 * HEARTBEAT_SECONDS,
+            # A task whose worker died runs again (its second attempt).
+            "MAX_ATTEMPTS": 3,
+        },
+    }
+    # Their workers say when they are ready, and django-ox when it reclaims a task.
+    LOGGING = {
+        **LOGGING,
+        "loggers": {
+            **LOGGING["loggers"],
+            "django_task_psql": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "django_ox": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        },
+    }
 
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": env("BENCH_SMTP_HOST", default="127.0.0.1"),
-            "port": env.int("BENCH_SMTP_PORT", default=1025),
+            "host": "127.0.0.1",
+            "port": env.int("LAB_SMTP_PORT", default=1025),
             "use_tls": False,
             "timeout": 10,
         },

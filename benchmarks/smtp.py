@@ -1,8 +1,8 @@
-"""The end-to-end tests' SMTP server, noting when each message arrives, and able to answer late.
+"""The bake's test SMTP server, noting when each message arrives, and able to answer late.
 
 Arrival times give the welcome email's latency (enqueue to message received);
 `reply_delay` makes the server answer each message late, like a distant mail
-provider, for the request that sends its email inline.
+provider, for the registration that sends its email inline.
 """
 
 import asyncio
@@ -10,12 +10,11 @@ import threading
 import time
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
-
-from {{ cookiecutter.project_slug }}.testing.smtp import SMTPServer
+from tests.support.smtp import SMTPServer
 
 
 class TimedSMTPServer(SMTPServer):
-    """An SMTPServer that records each recipient's arrival time (time.perf_counter())."""
+    """An SMTPServer that records when each recipient's message arrived (time.time())."""
 
     def __init__(self, *, reply_delay: float = 0.0, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -24,8 +23,8 @@ class TimedSMTPServer(SMTPServer):
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        """Note the arrival, wait `reply_delay` seconds, then answer as the test server does."""
-        arrived = time.perf_counter()
+        """Note the arrival, wait `reply_delay` seconds, then answer as the bake's server does."""
+        arrived = time.time()
         with self._lock:
             for recipient in envelope.rcpt_tos:
                 self._arrivals[recipient] = arrived

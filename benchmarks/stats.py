@@ -1,4 +1,4 @@
-"""Medians and tail percentiles of samples, the only way the benchmarks report times."""
+"""Medians, tails and spreads of samples: the only ways the lab reports a figure."""
 
 import math
 from collections.abc import Sequence
@@ -35,3 +35,30 @@ class Summary:
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A figure taken once per repeat: its median, and its lowest and highest."""
+
+    median: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> "Spread":
+        return cls(percentile(values, 50), min(values), max(values))
+
+
+def ratio_per_repeat(
+    repeats: Sequence[Sequence[float]], baseline: Sequence[Sequence[float]], q: float
+) -> Spread:
+    """The q-th percentile of each repeat over the baseline's of the same repeat."""
+    return Spread.of(
+        [percentile(a, q) / percentile(b, q) for a, b in zip(repeats, baseline, strict=True)]
+    )
+
+
+def flatten(repeats: Sequence[Sequence[float]]) -> list[float]:
+    """Every sample of every repeat."""
+    return [value for repeat in repeats for value in repeat]

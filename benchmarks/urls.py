@@ -1,8 +1,7 @@
-"""The project's URLs, and the benchmark's two other registration views."""
-
-from django.urls import path
+"""The project's URLs, and the lab's two other registration views."""
 
 from config.urls import urlpatterns as project_urlpatterns
+from django.urls import path
 
 from . import views
 

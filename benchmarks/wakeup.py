@@ -1,0 +1,161 @@
+"""Measurement: how soon a task starts after its enqueue, and a welcome email arrives.
+
+For each worker compared (candidates.py: polling, woken, and on PostgreSQL
+django-task-psql), side by side, taking turns sample after sample:
+
+- pickup latency: from the commit of the task's INSERT (the moment it exists
+  for a worker) to the first line of the task, which reports the time
+  (probes.mark);
+- welcome-email latency: from the commit of the email task's INSERT to the
+  SMTP server having received the message.
+
+Both ends are time.time() of one machine. Each sample waits for its task to
+finish before the next one, so every worker starts each sample idle. On SQLite
+each worker has a copy of the database of its own: a worker's claim takes the
+file's one write lock, and workers sharing a file would queue for each other's
+(and the woken one would wake at the others' commits). Before
+each enqueue the lab pauses for a moment spread evenly over a tenth of a
+second (phases.py): a poller's 0.05 s cycle twice over, a SQLite wake-up
+check's 0.02 s five times, so no worker is measured at one lucky moment of its
+cycle. The workers take turns with the same pauses, in an order rotated at every
+sample, and the run is cut into repeats: a ratio is taken per repeat, and its
+spread across repeats is reported beside it.
+"""
+
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from functools import partial
+
+from django.db import connection
+from django.tasks import Task, TaskResult
+from tasks_demo.accounts.models import User
+from tasks_demo.accounts.tasks import send_welcome_email
+from tests.support.waiting import wait_until
+from tests.support.workers import running
+
+from . import tasks
+from .candidates import POLLING, PSQL, WOKEN, Candidate, references
+from .databases import Database
+from .phases import pauses
+from .plans import Plan
+from .probes import Probe
+from .smtp import TimedSMTPServer
+
+CYCLE = 0.1  # seconds over which the pauses before the enqueues are spread
+TIMEOUT = 30.0  # far beyond any latency here, and beyond the woken worker's safety-net poll
+WARMUP = 2  # samples of each kind per worker not counted: the first ones import and compile
+
+
+def enqueue_committed(enqueue: Callable[[], TaskResult]) -> tuple[TaskResult, float]:
+    """Enqueue outside any transaction; return the result and when its INSERT committed."""
+    if connection.in_atomic_block:
+        raise RuntimeError("Enqueue outside a transaction: the INSERT must commit at once.")
+    committed: list[float] = []
+
+    def stamp(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        result = execute(sql, params, many, context)
+        if sql.lstrip().upper().startswith("INSERT"):
+            committed.append(time.time())  # autocommit: the statement has committed
+        return result
+
+    with connection.execute_wrapper(stamp):
+        result = enqueue()
+    if len(committed) != 1:
+        raise RuntimeError(f"Expected the enqueue to be one INSERT, got {len(committed)}.")
+    return result, committed[0]
+
+
+def wait_finished(result: TaskResult, timeout: float = TIMEOUT) -> None:
+    """Wait until the task's outcome is recorded: its worker is idle again."""
+
+    def finished() -> bool:
+        result.refresh()
+        return result.is_finished
+
+    wait_until(finished, timeout=timeout, waiting_for=f"task {result.id} to finish", poll=0.002)
+    if result.status != "SUCCESSFUL":
+        raise RuntimeError(f"Task {result.id} ended {result.status}: {result.errors}")
+
+
+def pickup_task(candidate: Candidate) -> Task:
+    if candidate is PSQL:
+        from .references.tasks import psql_mark_start
+
+        return psql_mark_start
+    return tasks.mark_start.using(queue_name=candidate.queue)
+
+
+def email_task(candidate: Candidate) -> Task:
+    if candidate is PSQL:
+        from .references.tasks import psql_send_welcome_email
+
+        return psql_send_welcome_email
+    return send_welcome_email.using(queue_name=candidate.queue)
+
+
+class Sampler:
+    """Takes one sample of either latency for a candidate, after a given pause."""
+
+    def __init__(self, probe: Probe, smtp: TimedSMTPServer) -> None:
+        self.probe = probe
+        self.smtp = smtp
+        self.taken = 0
+
+    def pickup(self, candidate: Candidate, pause: float) -> float:
+        self.taken += 1
+        tag = f"pickup-{candidate.key}-{self.taken}"
+        time.sleep(pause)  # this sample's moment of the worker's cycle
+        result, committed = enqueue_committed(partial(pickup_task(candidate).enqueue, tag))
+        [started] = self.probe.wait_for(tag, "start", timeout=TIMEOUT)
+        wait_finished(result)
+        return started.at - committed
+
+    def email(self, candidate: Candidate, pause: float) -> float:
+        self.taken += 1
+        user = User.objects.create_user(f"email-{candidate.key}-{self.taken}@example.com")
+        time.sleep(pause)
+        result, committed = enqueue_committed(partial(email_task(candidate).enqueue, user.pk))
+        arrived = self.smtp.arrival(user.email, timeout=TIMEOUT)
+        wait_finished(result)
+        return arrived - committed
+
+
+def measure(plan: Plan, database: Database, probe: Probe, smtp: TimedSMTPServer, logs, progress):
+    """Seconds of each latency, per candidate and per repeat."""
+    candidates = [POLLING, WOKEN, *([PSQL] if references() else [])]
+    sampler = Sampler(probe, smtp)
+    kinds = {"pickup": (sampler.pickup, plan.pickups), "email": (sampler.email, plan.emails)}
+    samples: dict[str, dict[str, list[list[float]]]] = {
+        kind: {c.key: [] for c in candidates} for kind in kinds
+    }
+    with ExitStack() as stack:
+        homes = {candidate.key: database for candidate in candidates}
+        if database.vendor == "sqlite":  # a file each: one write lock each, as in a real project
+            homes = {
+                c.key: stack.enter_context(database.clone(f"wakeup-{c.key}")) for c in candidates
+            }
+        workers = [c.worker(logs, env=homes[c.key].env) for c in candidates]
+        stack.enter_context(running(workers))
+        for candidate in candidates:
+            with homes[candidate.key].used():
+                for take, _ in kinds.values():
+                    for _ in range(WARMUP):
+                        take(candidate, 0.0)
+        for repeat in range(plan.repeats):
+            for kind, (take, count) in kinds.items():
+                for series in samples[kind].values():
+                    series.append([])
+                seed = 100 * repeat + len(kind)
+                for number, pause in enumerate(pauses(count, CYCLE, seed)):
+                    shift = number % len(candidates)
+                    for candidate in candidates[shift:] + candidates[:shift]:
+                        with homes[candidate.key].used():
+                            latency = take(candidate, pause)
+                        samples[kind][candidate.key][repeat].append(latency)
+            progress(f"wake-up: repeat {repeat + 1} of {plan.repeats}")
+    return {
+        "candidates": {candidate.key: candidate.label for candidate in candidates},
+        "cycle": CYCLE,
+        **samples,
+    }
