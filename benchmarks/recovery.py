@@ -26,7 +26,6 @@ usually deletes nothing). Nothing else writes meanwhile: the tasks only sleep.
 """
 
 import random
-import signal
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -161,12 +160,11 @@ def run_trial(
     for index in sorted(range(len(systems)), key=moments.__getitem__):
         time.sleep(max(0.0, moments[index] - time.time()))  # the chosen moment of the task
         killed_at[index] = time.time()
-        victims[index].signal(signal.SIGKILL)
+        victims[index].kill()
     results = []
     for index, (system, tag) in enumerate(zip(systems, tags, strict=True)):
         again = probe.wait_for(tag, "start", count=2, timeout=TIMEOUT)[1]
         [end] = probe.wait_for(tag, "end", timeout=TIMEOUT + plan.task_seconds)
-        victims[index].wait(timeout=15)
         if again.pid not in {worker.pid for worker in system.workers} - {victims[index].pid}:
             raise RuntimeError(f"{system.name}: task {tag} ran again outside the other worker.")
         results.append(
