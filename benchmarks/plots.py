@@ -78,28 +78,32 @@ def idle(results: Sequence[dict], path: Path) -> None:
     for (cpu_ax, sql_ax), result in zip(columns, results, strict=True):
         windows, labels = result["idle"]["windows"], result["idle"]["labels"]
         names = [labels[case] for case in windows]
-        for ax, values, color in (
-            (cpu_ax, {c: [100 * w["cpu_share"] for w in ws] for c, ws in windows.items()}, "#c53"),
-            (sql_ax, {c: [w["statements_per_second"] for w in ws] for c, ws in windows.items()},
-             "#27a"),
-        ):  # fmt: skip
-            spreads = [Spread.of(v) for v in values.values()]
-            medians = [s.median for s in spreads]
-            whiskers = [[s.median - s.low for s in spreads], [s.high - s.median for s in spreads]]
-            ax.barh(names, medians, xerr=whiskers, color=color, capsize=3)
-            ax.invert_yaxis()
+        cpu = [Spread.of([100 * w["cpu_share"] for w in ws]) for ws in windows.values()]
+        sql = [Spread.of([w["statements_per_second"] for w in ws]) for ws in windows.values()]
         beside = [
             Spread.of([w["statements_per_second"] - w["heartbeat_per_second"] for w in ws]).median
             for ws in windows.values()
         ]
-        sql_ax.barh(names, beside, color="#7ac", label="beside the heartbeat")
+        bars(cpu_ax, names, cpu, "#c53", "% of one core", unit="%")
+        bars(sql_ax, names, sql, "#27a", "statements per second", label="all")
+        sql_ax.barh(names, beside, color="#9cd", label="beside the heartbeat")
         sql_ax.legend(fontsize=8, loc="lower right")
-        cpu_ax.set_xlabel("% of one core")
-        sql_ax.set_xlabel("statements per second")
-        cpu_ax.tick_params(axis="y", labelsize=8)
-        sql_ax.tick_params(axis="y", labelsize=8)
     figure.savefig(path, dpi=DPI)
     plt.close(figure)
+
+
+def bars(ax: Axes, names: list[str], spreads: list[Spread], color: str, xlabel: str,
+         unit: str = "", label: str | None = None) -> None:  # fmt: skip
+    """Horizontal bars at the medians, whiskers to the lowest and highest, the median written."""
+    medians = [s.median for s in spreads]
+    whiskers = [[s.median - s.low for s in spreads], [s.high - s.median for s in spreads]]
+    ax.barh(names, medians, xerr=whiskers, color=color, capsize=3, label=label)
+    for y, median in enumerate(medians):
+        ax.annotate(f" {median:.2g}{unit}", (median, y), va="center", fontsize=8)
+    ax.set_xlim(0, 1.25 * max(s.high for s in spreads) or 1)
+    ax.invert_yaxis()
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_xlabel(xlabel)
 
 
 def recovery(results: Sequence[dict], path: Path) -> None:
@@ -160,20 +164,12 @@ def isolation(results: Sequence[dict], path: Path) -> None:
 
 def throughput(results: Sequence[dict], path: Path) -> None:
     """Tasks per second of each configuration: median batch, whiskers lowest to highest."""
-    figure, columns = panels(results, "No-op tasks per second, all workers together")
+    figure, columns = panels(results, "No-op tasks per second, all workers together; "
+                             "whiskers: lowest to highest batch")  # fmt: skip
     for (ax,), result in zip(columns, results, strict=True):
         tasks, seconds = result["throughput"]["tasks"], result["throughput"]["seconds"]
         spreads = [Spread.of([tasks / s for s in batches]) for batches in seconds.values()]
-        ax.barh(
-            list(seconds),
-            [s.median for s in spreads],
-            xerr=[[s.median - s.low for s in spreads], [s.high - s.median for s in spreads]],
-            color="#2a7",
-            capsize=3,
-        )
-        ax.invert_yaxis()
-        ax.tick_params(axis="y", labelsize=8)
-        ax.set_xlabel("tasks per second")
+        bars(ax, list(seconds), spreads, "#2a7", "tasks per second")
     figure.savefig(path, dpi=DPI)
     plt.close(figure)
 
