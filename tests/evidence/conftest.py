@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import procfile
+from tests.support.waiting import wait_until
 from tests.support.workers import WorkerProcess
 
 
@@ -30,3 +31,34 @@ def start_worker(
     yield start
     for worker in started:
         worker.stop()
+
+
+@pytest.fixture
+def start_scheduler(
+    transactional_db: None, worker_environment: dict[str, str], tmp_path: Path
+) -> Iterator[Callable[..., WorkerProcess]]:
+    """`start_scheduler(MONTHLY_REPORT_CRON="* * * * * *")`: the Procfile's `scheduler` line.
+
+    As start_worker's, but returned once it is started (`wait_until_ready=False`:
+    at once, for a scheduler that is to be refused).
+    """
+    started: list[WorkerProcess] = []
+
+    def start(*, wait_until_ready: bool = True, **env: str) -> WorkerProcess:
+        log = tmp_path / f"scheduler-{len(started) + 1}.log"
+        line = procfile.processes()["scheduler"]
+        scheduler = WorkerProcess(line, env={**worker_environment, **env}, log_path=log).start()
+        started.append(scheduler)
+        if wait_until_ready:
+            wait_until(lambda: has_started(scheduler), timeout=30, waiting_for="the scheduler")
+        return scheduler
+
+    yield start
+    for scheduler in started:
+        scheduler.stop()
+
+
+def has_started(scheduler: WorkerProcess) -> bool:
+    """Whether the scheduler took the lease and started; fail at once if it exited."""
+    assert scheduler.is_running, f"The scheduler exited:\n{scheduler.output()}"
+    return "Starting scheduler" in scheduler.output()

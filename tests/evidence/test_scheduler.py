@@ -1,8 +1,8 @@
 """The scheduler process, for real: it enqueues on time, and only one runs per database.
 
 Each test starts the Procfile's own `scheduler` line on the test database. The
-monthly report's schedule is shortened to every second (a leading seconds
-field, see cron.py), so the 1st of the month comes at once.
+monthly report's schedule is shortened to every second (a leading seconds field,
+scheduling/cron.py), so the 1st of the month comes at once.
 """
 
 import csv
@@ -11,30 +11,30 @@ import io
 
 from django.utils import timezone
 
+from tasks_demo.accounts.models import User
+from tasks_demo.reports.models import Report
+from tasks_demo.reports.tasks import build_site_report, previous_month
+from tasks_demo.scheduling.models import Lease
+from tasks_demo.workers.taskdb import TaskRow
 from tests.support.waiting import wait_until
-
-from ...accounts.models import User
-from ...reports.models import Report
-from ...reports.tasks import build_site_report, previous_month
-from ...workers.taskdb import TaskRow
-from ..models import Lease
 
 EVERY_SECOND = "* * * * * *"
 
 
-def test_on_schedule_the_monthly_report_is_built_and_emailed_once_to_the_staff(start_process, smtp):
+def test_on_schedule_the_monthly_report_is_built_and_emailed_once_to_the_staff(
+    start_worker, start_scheduler, smtp
+):
     User.objects.create_user("grace@example.com", "pw", is_staff=True)
     User.objects.create_user("ada@example.com", "pw")  # not staff: gets no report
     last_month = previous_month(timezone.now())
     joined = datetime.datetime.combine(last_month.replace(day=3), datetime.time(12), datetime.UTC)
     User.objects.create_user("early@example.com", "pw", date_joined=joined)
 
-    start_process("reports")
-    start_process("scheduler", MONTHLY_REPORT_CRON=EVERY_SECOND)
+    start_worker("reports")
+    start_scheduler(MONTHLY_REPORT_CRON=EVERY_SECOND)
 
     [email] = smtp.wait_for_messages(1, to="grace@example.com", timeout=30)
-    report = Report.objects.get(owner=None)
-    assert report.month == last_month
+    assert Report.objects.get(owner=None).month == last_month
     assert email.recipients == ["grace@example.com"]
     assert email.subject == f"Registrations in {last_month:%B %Y}: the monthly report"
     [attachment] = email.message.iter_attachments()
@@ -51,10 +51,10 @@ def test_on_schedule_the_monthly_report_is_built_and_emailed_once_to_the_staff(s
     assert len(smtp.messages) == 1
 
 
-def test_a_second_scheduler_against_the_same_database_is_refused(start_process):
-    first = start_process("scheduler")
+def test_a_second_scheduler_against_the_same_database_is_refused(start_scheduler):
+    first = start_scheduler()
 
-    second = start_process("scheduler", ready=False, CRONTASK_LOCK_BLOCKING_TIMEOUT="0")
+    second = start_scheduler(wait_until_ready=False, CRONTASK_LOCK_BLOCKING_TIMEOUT="0")
 
     assert second.wait(timeout=30) == 1
     [refusal] = [line for line in second.output().splitlines() if "CommandError" in line]
@@ -65,11 +65,11 @@ def test_a_second_scheduler_against_the_same_database_is_refused(start_process):
     # Stopped, the first gives up its lease: the next scheduler starts at once.
     first.stop()
     assert first.returncode == 0
-    start_process("scheduler", CRONTASK_LOCK_BLOCKING_TIMEOUT="0")
+    start_scheduler(CRONTASK_LOCK_BLOCKING_TIMEOUT="0")
 
 
-def test_a_scheduler_that_lost_its_lease_enqueues_nothing_more_and_exits(start_process):
-    scheduler = start_process("scheduler", MONTHLY_REPORT_CRON=EVERY_SECOND)
+def test_a_scheduler_that_lost_its_lease_enqueues_nothing_more_and_exits(start_scheduler):
+    scheduler = start_scheduler(MONTHLY_REPORT_CRON=EVERY_SECOND)
     runs = TaskRow.objects.filter(task_path=build_site_report.module_path)
     wait_until(runs.exists, timeout=15, waiting_for="the scheduler to enqueue the report")
 
