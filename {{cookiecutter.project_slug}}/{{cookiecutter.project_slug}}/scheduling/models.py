@@ -4,16 +4,10 @@ from django.db import models
 
 
 class Lease(models.Model):
-    """A named lease, held by one process until it expires or that process gives it up.
-
-    The scheduler takes the lease named "scheduler" before it starts and renews
-    it every few seconds (lease.py). `expires_at` is written with the database's
-    clock, so hosts whose clocks disagree still agree on who holds it.
-    """
+    """A named lease, held by one process until it expires (by the database's clock)."""
 
     name = models.CharField(max_length=50, primary_key=True)
-    # Unique per process, like a worker id: "scheduler@web-1:4242:x7Kq2b".
-    holder = models.CharField(max_length=64)
+    holder = models.CharField(max_length=64)  # a unique process id, like a worker's
     expires_at = models.DateTimeField()
 
     def __str__(self) -> str:

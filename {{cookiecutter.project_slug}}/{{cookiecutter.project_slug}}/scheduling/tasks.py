@@ -1,21 +1,43 @@
-"""Background tasks of the scheduling app."""
+"""Nightly pruning: django-tasks-db keeps every result until something deletes it.
 
-from dataclasses import asdict
+Its `prune_db_task_results` deletes old finished results; then go the project's
+rows about those tasks (OwnedTask: whose task it is; TaskAttempt: its failures),
+so a pruned task's status page answers 404 and no row refers to a task that is
+gone. Dead workers' heartbeats are deleted by crash recovery already.
+"""
+
+from datetime import timedelta
+from itertools import batched
 
 from django.conf import settings
+from django.core.management import call_command
+from django.db.models import QuerySet
 from django.tasks import task
+from django.utils import timezone
 
-from . import pruning
+from ..taskstatus.models import OwnedTask
+from ..workers import taskdb
+from ..workers.models import TaskAttempt
 from .cron import cron
 
 
 @cron(settings.TASK_RESULTS_PRUNE_CRON)
 @task(queue_name="default")
-def prune_task_results() -> dict[str, int]:
-    """Every night: delete the results finished over TASK_RESULTS_MAX_AGE_DAYS ago.
+def prune_task_results() -> int:
+    """Delete what finished over TASK_RESULTS_MAX_AGE_DAYS ago; a missed night is made up next."""
+    days = settings.TASK_RESULTS_MAX_AGE_DAYS
+    call_command("prune_db_task_results", "--queue-name", "*", "--min-age-days", str(days))
+    cutoff = timezone.now() - timedelta(days=days)  # a newer row's task cannot be pruned
+    owners = OwnedTask.objects.filter(enqueued_at__lt=cutoff)
+    attempts = TaskAttempt.objects.filter(finished_at__lt=cutoff)
+    return delete_orphans(owners) + delete_orphans(attempts)  # the project's rows that went
 
-    On every queue, with the project's rows about those tasks (pruning.py).
-    Returns how many of those rows went. A night the scheduler missed is made
-    up the next night: it prunes everything old enough, whenever it runs.
-    """
-    return asdict(pruning.prune_task_results(settings.TASK_RESULTS_MAX_AGE_DAYS))
+
+def delete_orphans(rows: QuerySet[OwnedTask] | QuerySet[TaskAttempt]) -> int:
+    """Delete those of `rows` whose task has no result any more; how many went."""
+    deleted = 0
+    for batch in batched(rows.values_list("pk", "task_id"), 500):  # an IN list has limits
+        existing = taskdb.existing(task_id for _, task_id in batch)
+        gone = [pk for pk, task_id in batch if task_id not in existing]
+        deleted += rows.filter(pk__in=gone).delete()[0]
+    return deleted

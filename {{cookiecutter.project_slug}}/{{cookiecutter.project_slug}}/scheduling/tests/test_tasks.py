@@ -1,0 +1,41 @@
+"""The nightly pruning: when it runs, and what it deletes."""
+
+from datetime import timedelta
+
+import crontask
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ...hello.tasks import say_hello
+from ...reports.tasks import generate_monthly_report
+from ...taskstatus.models import OwnedTask
+from ...workers.models import TaskAttempt
+from ...workers.taskdb import TaskRow
+from ..tasks import prune_task_results
+
+
+def test_results_are_pruned_at_2_30_every_night_on_the_default_queue():
+    [job] = [job for job in crontask.scheduler.get_jobs() if job.name == "prune_task_results"]
+    assert str(job.trigger) == "cron[month='*', day='*', day_of_week='*', hour='2', minute='30']"
+    assert job.func == prune_task_results.enqueue
+    assert prune_task_results.queue_name == "default"
+
+
+@pytest.mark.django_db
+def test_pruning_deletes_old_results_of_every_queue_with_their_rows_not_newer(client, ada):
+    old, recent = say_hello.enqueue("Ada"), say_hello.enqueue("Ada")
+    old_report = generate_monthly_report.enqueue(1)
+    for result, days_ago in [(old, 15), (old_report, 15), (recent, 13)]:
+        then = timezone.now() - timedelta(days=days_ago)  # it failed once, then succeeded
+        TaskRow.objects.filter(pk=result.id).update(status="SUCCESSFUL", finished_at=then)
+        OwnedTask.objects.create(task_id=result.id, owner=ada, title="A task")
+        OwnedTask.objects.filter(task_id=result.id).update(enqueued_at=then)
+        TaskAttempt.objects.create(task_id=result.id, number=1, started_at=then, finished_at=then)
+
+    assert prune_task_results.call() == 4  # two owners, two attempts
+    assert [str(pk) for pk in TaskRow.objects.values_list("pk", flat=True)] == [recent.id]
+    assert list(OwnedTask.objects.values_list("task_id", flat=True)) == [recent.id]
+    assert list(TaskAttempt.objects.values_list("task_id", flat=True)) == [recent.id]
+    client.force_login(ada)
+    assert client.get(reverse("taskstatus:page", args=[old.id])).status_code == 404
