@@ -1,8 +1,4 @@
-"""A monthly report: who asked for it, how far its task got, and the CSV it produced.
-
-A report nobody asked for is the site's: the scheduler builds one each month,
-for the staff (tasks.py, build_site_report).
-"""
+"""A monthly report: who asked for it (nobody: the site's, for the staff), its task, its CSV."""
 
 import calendar
 
@@ -12,7 +8,7 @@ from django.urls import reverse
 
 
 class Report(models.Model):
-    # None for the site's report of the month, which the staff see.
+    # None for the site's report of the month, which the scheduler builds for the staff.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True
     )
@@ -23,14 +19,12 @@ class Report(models.Model):
     # django.tasks results have no progress field: the task records it here.
     days_done = models.PositiveSmallIntegerField(default=0)
     content = models.TextField(blank=True, help_text="The finished CSV.")
-    # Set once a site report was emailed to the staff, so that building it
-    # again (the catch-up command, a crash recovered) does not email it again.
+    # When the site's report was emailed to the staff: building it again does not resend it.
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-requested_at"]
-        constraints = [
-            # A month's site report is built once: the database refuses a second.
+        constraints = [  # a month's site report is built once; users ask as often as they like
             models.UniqueConstraint(
                 fields=["month"],
                 condition=models.Q(owner__isnull=True),
@@ -45,13 +39,7 @@ class Report(models.Model):
         return reverse("reports:detail", args=[self.pk])
 
     @property
-    def is_site_report(self) -> bool:
-        """Whether this is the site's report of its month, for the staff."""
-        return self.owner_id is None
-
-    @property
     def days_total(self) -> int:
-        """How many days the report covers."""
         return calendar.monthrange(self.month.year, self.month.month)[1]
 
     @property

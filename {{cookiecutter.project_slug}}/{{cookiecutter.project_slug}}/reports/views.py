@@ -3,9 +3,8 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.tasks import default_task_backend
@@ -24,68 +23,49 @@ from .tasks import generate_monthly_report
 @require_http_methods(["GET", "POST"])
 @transaction.non_atomic_requests  # the atomic block below must be the outermost
 def report_list(request: AuthenticatedRequest) -> HttpResponse:
-    """The user's reports, and the form to request another."""
+    """The user's reports (and the site's, for staff), and the form to request another."""
     form = ReportRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             report = form.save(commit=False)
             report.owner_id = request.user.pk
             report.save()
+            title = f"Report for {report.month:%Y-%m}"
             pending = enqueue_on_commit(
-                generate_monthly_report,
-                report.pk,
-                owner=request.user,
-                title=f"Report for {report.month:%Y-%m}",
+                generate_monthly_report, report.pk, owner=request.user, title=title
             )
         report.task_id = pending.result.id
         report.save(update_fields=["task_id"])
         return redirect(report)
-    reports = Report.objects.filter(owner_id=request.user.pk)
-    site_reports = Report.objects.filter(owner=None) if is_staff(request.user) else None
-    return render(
-        request,
-        "reports/list.html",
-        {"form": form, "reports": reports, "site_reports": site_reports},
-    )
+    reports = visible_reports(request)
+    context = {"reports": reports.exclude(owner=None), "site_reports": reports.filter(owner=None)}
+    return render(request, "reports/list.html", {"form": form, **context})
 
 
-def is_staff(user: AbstractBaseUser) -> bool:
-    """Whether the user is staff, who see the site's reports (an inactive user cannot sign in)."""
-    return bool(getattr(user, "is_staff", False))
-
-
-def get_visible_report(request: AuthenticatedRequest, pk: int) -> Report:
-    """The current user's report, or a site report for staff; 404 for anything else.
-
-    A missing report and someone else's get the same 404.
-    """
+def visible_reports(request: AuthenticatedRequest) -> QuerySet[Report]:
+    """The user's own reports, and the site's for staff: anybody else's answer 404."""
     visible = Q(owner_id=request.user.pk)
-    if is_staff(request.user):
+    if getattr(request.user, "is_staff", False):  # AbstractBaseUser has no is_staff
         visible |= Q(owner=None)
-    return get_object_or_404(Report.objects.filter(visible), pk=pk)
+    return Report.objects.filter(visible)
 
 
 def report_state(report: Report) -> dict[str, Any]:
     """The report's task status and progress and, once done, where to download it."""
-    status: str
-    error: str | None = None
-    task_url: str | None = None
     try:
         result = default_task_backend.get_result(report.task_id)
-        status = result.status
-        if result.errors:
-            error = result.errors[-1].exception_class_path
-        if not report.is_site_report:  # the scheduler's tasks have no owner, no status page
-            task_url = reverse("taskstatus:page", args=[report.task_id])
     except TaskResultDoesNotExist:  # not enqueued yet, or its result was pruned since
-        status = "SUCCESSFUL" if report.content else "READY"
+        result = None
+    status = result.status if result else ("SUCCESSFUL" if report.content else "READY")
+    # The scheduler's tasks have no owner, so no status page.
+    has_page = result is not None and report.owner_id is not None
     return {
         "status": status,
         "is_finished": status in {"SUCCESSFUL", "FAILED"},
-        "error": error,
+        "error": result.errors[-1].exception_class_path if result and result.errors else None,
         "progress": report.progress,
         "download_url": reverse("reports:download", args=[report.pk]) if report.content else None,
-        "task_url": task_url,
+        "task_url": reverse("taskstatus:page", args=[report.task_id]) if has_page else None,
     }
 
 
@@ -93,7 +73,7 @@ def report_state(report: Report) -> dict[str, Any]:
 @login_required
 def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The report's page: a progress bar while it runs, a download link when done."""
-    report = get_visible_report(request, pk)
+    report = get_object_or_404(visible_reports(request), pk=pk)
     return render(request, "reports/detail.html", {"report": report, "state": report_state(report)})
 
 
@@ -101,14 +81,14 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def report_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """The report's state as JSON, polled by its page."""
-    return JsonResponse(report_state(get_visible_report(request, pk)))
+    return JsonResponse(report_state(get_object_or_404(visible_reports(request), pk=pk)))
 
 
 @require_GET
 @login_required
 def report_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The finished CSV as a file download."""
-    report = get_visible_report(request, pk)
+    report = get_object_or_404(visible_reports(request), pk=pk)
     if not report.content:
         raise Http404("This report is not ready yet.")
     response = HttpResponse(report.content, content_type="text/csv; charset=utf-8")
