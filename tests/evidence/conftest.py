@@ -1,5 +1,6 @@
 """What the evidence needs beside the baked project's own test support."""
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -7,7 +8,35 @@ import pytest
 
 from tests.support import procfile
 from tests.support.waiting import wait_until
-from tests.support.workers import WorkerProcess
+from tests.support.workers import WorkerProcess as BakedWorkerProcess
+
+STARTED = re.compile(r"Starting worker worker_id=(\S+)")
+
+
+class WorkerProcess(BakedWorkerProcess):
+    """The bake's worker process, with what the evidence does to it beyond starting and stopping."""
+
+    @property
+    def worker_id(self) -> str:
+        """The unique id this process runs under, as it logged when it started."""
+        match = STARTED.search(self.output())
+        assert match, f"{self.line.name} has not started:\n{self.output()}"
+        return match[1]
+
+    @property
+    def returncode(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+    def wait(self, timeout: float) -> int:
+        """Wait for the process to exit; return its exit status."""
+        assert self.process, "the worker was never started"
+        return self.process.wait(timeout)
+
+    def kill(self) -> int:
+        """SIGKILL, as a crash would: the running task stays RUNNING until recovered."""
+        assert self.process, "the worker was never started"
+        self.process.kill()
+        return self.process.wait(timeout=15)
 
 
 @pytest.fixture
@@ -23,7 +52,8 @@ def start_worker(
 
     def start(name: str, **env: str) -> WorkerProcess:
         log = tmp_path / f"{name}-{len(started) + 1}.log"
-        worker = WorkerProcess(procfile.workers()[name], env={**worker_environment, **env}, log_path=log)
+        line, env = procfile.workers()[name], {**worker_environment, **env}
+        worker = WorkerProcess(line, env=env, log_path=log)
         started.append(worker)
         worker.start().wait_until_ready()
         return worker

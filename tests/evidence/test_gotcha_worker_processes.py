@@ -19,8 +19,8 @@ from tasks_demo.reports.models import Report
 from tasks_demo.reports.tasks import generate_monthly_report
 from tests.support.procfile import Process
 from tests.support.waiting import wait_until
-from tests.support.workers import WorkerProcess
 
+from .conftest import WorkerProcess
 from .test_tasks_framework import run_worker
 
 TIMEOUT = 20  # seconds for anything a test waits for

@@ -64,3 +64,10 @@ def test_a_dead_worker_is_noticed_well_within_ten_seconds():
     # WORKER_STALE_AFTER_SECONDS + WORKER_HEARTBEAT_SECONDS after its worker died.
     assert settings.WORKER_STALE_AFTER_SECONDS + settings.WORKER_HEARTBEAT_SECONDS <= 8
     assert settings.WORKER_STALE_AFTER_SECONDS > 2 * settings.WORKER_HEARTBEAT_SECONDS
+
+
+def test_one_scheduler_renews_its_lease_in_time_and_a_second_outwaits_a_crashed_one():
+    lock = settings.CRONTASK
+    assert lock["LOCK_REFRESH_INTERVAL"] < lock["LOCK_TIMEOUT"] < lock["LOCK_BLOCKING_TIMEOUT"]
+    [scheduler] = [line for line in procfile.processes().values() if "scheduler" in line.command]
+    assert "--no-heartbeat" in scheduler.command  # no crontask heartbeat task every minute

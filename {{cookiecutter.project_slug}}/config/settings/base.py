@@ -166,24 +166,14 @@ STATICFILES_DIRS = [BASE_DIR / "{{ cookiecutter.project_slug }}" / "static"]
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        # Replaces Django's default "django" handler, which would print every line twice.
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # The project's own: workers starting, tasks retried, recovered or stopped.
-        "{{ cookiecutter.project_slug }}": {
-            "handlers": ["console"],
-            "level": "INFO",
-            "propagate": False,
-        },
+        # Django's own "django" logger is replaced: it would print every line twice. The
+        # project's logs workers starting, tasks retried, recovered or stopped.
+        name: {"handlers": ["console"], "level": "INFO", "propagate": False}
+        for name in ["django", "django.tasks", "django_tasks_db", "{{ cookiecutter.project_slug }}"]
     },
 }
 

@@ -44,9 +44,8 @@ def wait_in_page(page: Page, condition: str, *, waiting_for: str, timeout: float
     try:
         page.wait_for_function(f"() => {condition}", timeout=timeout * 1000)
     except Error as error:
-        raise AssertionError(
-            f"Timed out after {timeout:g} s waiting for {waiting_for} ({condition})."
-        ) from error
+        message = f"Timed out after {timeout:g} s waiting for {waiting_for} ({condition})."
+        raise AssertionError(message) from error
 
 
 def last_month() -> datetime.date:

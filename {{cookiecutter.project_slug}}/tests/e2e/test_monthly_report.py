@@ -46,11 +46,8 @@ def test_a_monthly_report_shows_its_progress_and_its_csv_counts_the_registration
     register(page, site_url, "rosa@example.com")
 
     request_report(page, site_url, f"{month:%Y-%m}")
-    wait_in_page(
-        page,
-        f"{PROGRESS} > 0 && {PROGRESS} < 100",
-        waiting_for="the progress bar to show a report half done",
-    )
+    half_done = f"{PROGRESS} > 0 && {PROGRESS} < 100"
+    wait_in_page(page, half_done, waiting_for="the progress bar to show a report half done")
     screenshot(page, "report-progress.png")
     expect(page.get_by_test_id("task-status")).to_have_text("SUCCESSFUL", timeout=15_000)
     wait_in_page(page, f"{PROGRESS} === 100", waiting_for="the progress bar to be full")

@@ -1,13 +1,9 @@
-"""An SMTP server inside the test process, for the emails that worker processes send.
+"""An SMTP server (aiosmtpd) in the test process, for the emails that worker processes send.
 
-Django's locmem outbox lives in one process; a worker subprocess sends over real
-SMTP to this server (aiosmtpd, in a thread), and the test reads what arrived:
-
-    [email] = smtp.wait_for_messages(1, to="ada@example.com", timeout=5)
-
-It can refuse mail (`with smtp.refusing(TRY_LATER, times=2):`) and hold it
-(`with smtp.holding():` a message waits at the server until the block ends,
-so the task sending it stays RUNNING meanwhile).
+Django's locmem outbox lives in one process. A test reads what arrived with
+`smtp.wait_for_messages(1, to="ada@example.com")`; it can refuse mail
+(`with smtp.refusing(TRY_LATER, times=2):`) or hold it (`with smtp.holding():`,
+so that the task sending it stays RUNNING until the block ends).
 """
 
 import asyncio
@@ -40,7 +36,7 @@ class ReceivedEmail:
     def text(self) -> str:
         """The plain-text body (of a multipart message, its text/plain part)."""
         body = self.message.get_body(preferencelist=("plain",))
-        return body.get_content() if body is not None else ""
+        return str(body.get_content()) if body else ""
 
 
 class SMTPServer:

@@ -1,6 +1,6 @@
 """A Procfile worker line, run in a subprocess for tests that need real workers.
 
-    with WorkerProcess(procfile.workers()["emails"], env=..., log_path=...) as worker:
+    with running([WorkerProcess(procfile.workers()["emails"], env=..., log_path=...)]):
         ...  # tasks enqueued on "emails" now run in that process
 
 The line runs through a shell, as honcho runs it, with what the test adds to the
@@ -55,19 +55,8 @@ class WorkerProcess:
         wait_until(started, timeout=timeout, waiting_for=f"worker {self.line.name} to start")
 
     @property
-    def worker_id(self) -> str:
-        """The unique id this process runs under, as it logged when it started."""
-        match = STARTED.search(self.output())
-        assert match, f"{self.line.name} has not started:\n{self.output()}"
-        return match[1]
-
-    @property
-    def returncode(self) -> int | None:
-        return None if self.process is None else self.process.poll()
-
-    @property
     def is_running(self) -> bool:
-        return self.process is not None and self.returncode is None
+        return self.process is not None and self.process.poll() is None
 
     def stop(self, timeout: float = 15) -> None:
         """SIGTERM, as a supervisor stops it (the running task finishes); then harder."""
@@ -81,17 +70,6 @@ class WorkerProcess:
             except subprocess.TimeoutExpired:
                 continue
 
-    def wait(self, timeout: float) -> int:
-        """Wait for the process to exit; return its exit status."""
-        assert self.process, "the worker was never started"
-        return self.process.wait(timeout)
-
-    def kill(self) -> int:
-        """SIGKILL, as a crash would: the running task stays RUNNING until recovered."""
-        assert self.process, "the worker was never started"
-        self.process.kill()
-        return self.process.wait(timeout=15)
-
     def log_position(self) -> int:
         """How much output there is so far; pass it to output() later."""
         return self.log_path.stat().st_size if self.log_path.exists() else 0
@@ -103,18 +81,6 @@ class WorkerProcess:
         with self.log_path.open("rb") as log:
             log.seek(since)
             return log.read().decode(errors="replace")
-
-    def __enter__(self) -> Self:
-        self.start()
-        try:
-            self.wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
 
 @contextmanager

@@ -21,9 +21,7 @@ class PendingTask:
     """A task that will be enqueued on commit; holds its result once it is."""
 
     def __init__(self, enqueue: partial[TaskResult], owner: AbstractBaseUser, title: str) -> None:
-        self._enqueue = enqueue
-        self._owner = owner
-        self._title = title
+        self._enqueue, self._owner, self._title = enqueue, owner, title
         self._result: TaskResult | None = None
 
     def __call__(self) -> None:
@@ -40,9 +38,9 @@ class PendingTask:
         """The enqueued task's result; only available after the commit."""
         if self._result is None:
             raise RuntimeError(
-                "The task is enqueued when the outermost transaction commits, and it has "
-                "not committed yet. Read the result after the atomic() block (and mark a "
-                "view using ATOMIC_REQUESTS with @transaction.non_atomic_requests)."
+                "The task is enqueued when the outermost transaction commits: it has not "
+                "committed yet. Read the result after the atomic() block (and mark a view "
+                "using ATOMIC_REQUESTS with @transaction.non_atomic_requests)."
             )
         return self._result
 

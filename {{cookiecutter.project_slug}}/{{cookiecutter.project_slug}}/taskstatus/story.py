@@ -1,9 +1,8 @@
 """A task's story, as its status page tells it: what it is, where it waited, how it went.
 
-What the browser may know: the task's title, queue and priority, its times,
-each attempt with the worker that ran it and the class of the exception it
-raised. Never a traceback or an exception's message: they can hold paths,
-addresses and other users' data; the admin shows them to staff.
+Each attempt shows its worker and the class of the exception it raised; never a
+traceback or a message, which can hold paths and other users' data (the admin
+shows them to staff).
 """
 
 from datetime import datetime
@@ -24,29 +23,15 @@ def seconds_between(start: datetime | None, end: datetime | None) -> float | Non
 
 def attempts_of(result: TaskResult) -> list[dict[str, Any]]:
     """Every attempt so far: the failed ones recorded, then the current one."""
+    fields = ("number", "worker", "started_at", "finished_at", "error")
     failed = TaskAttempt.objects.filter(task_id=result.id).order_by("number")
-    attempts = [
-        {
-            "number": attempt.number,
-            "worker": attempt.worker_id,
-            "started_at": attempt.started_at,
-            "finished_at": attempt.finished_at,
-            "error": attempt.error,
-        }
-        for attempt in failed
+    rows: list[tuple[Any, ...]] = [
+        (a.number, a.worker_id, a.started_at, a.finished_at, a.error) for a in failed
     ]
-    recorded = {attempt["number"] for attempt in attempts}
-    if result.attempts and result.attempts not in recorded:  # running, or it succeeded
-        attempts.append(
-            {
-                "number": result.attempts,
-                "worker": result.worker_ids[-1],
-                "started_at": result.started_at,
-                "finished_at": result.finished_at,
-                "error": None,
-            }
-        )
-    return attempts
+    if result.attempts and result.attempts not in {row[0] for row in rows}:  # running, or done
+        rows.append((result.attempts, result.worker_ids[-1], result.started_at,
+                     result.finished_at, None))  # fmt: skip
+    return [dict(zip(fields, row, strict=True)) for row in rows]
 
 
 def story(result: TaskResult, owned: OwnedTask) -> dict[str, Any]:

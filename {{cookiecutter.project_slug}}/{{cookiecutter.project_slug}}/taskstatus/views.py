@@ -22,10 +22,9 @@ TASKS_PER_PAGE = 20
 def get_owned_task(request: AuthenticatedRequest, task_id: str) -> tuple[TaskResult, OwnedTask]:
     """The result of a task the current user owns, with its record; or 404.
 
-    Unknown, malformed and someone else's ids get the same 404, so the answer
-    does not even reveal whether a task exists. The ownership check runs first:
-    a malformed id never reaches the backend, and one that is not even shaped
-    like an id (a NUL byte, which some databases refuse) not the database either.
+    Unknown, malformed and someone else's ids get the same 404, which does not
+    even tell whether a task exists; an id of another shape (a NUL byte, which
+    some databases refuse) never reaches the database.
     """
     if not TASK_ID.fullmatch(task_id):
         raise Http404("No such task.")

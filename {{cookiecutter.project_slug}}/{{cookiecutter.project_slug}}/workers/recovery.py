@@ -1,20 +1,15 @@
 """Find the tasks of dead workers and run them again.
 
-A task is orphaned when it is RUNNING, the worker that claimed it (the last of
-its worker_ids) has no heartbeat newer than `stale_after` seconds, and its
-attempt started more than `stale_after` seconds ago. Such a task goes back to
-READY, keeping its id (its status page keeps working), and the next worker of
-its queue runs it. A task that already lost MAX_LOST_WORKERS workers probably
-kills them (it exhausts memory, say): it fails with WorkerLost instead, for a
-person to look at. Each lost attempt is recorded as a TaskAttempt.
+A task is orphaned when it has been RUNNING for over `stale_after` seconds on
+a worker (the last of its worker_ids) with no heartbeat as recent. It goes back
+to READY under the same id, for the next worker of its queue; after
+MAX_LOST_WORKERS lost workers (a task that kills them, say by exhausting memory)
+it fails with WorkerLost instead. Each lost attempt is recorded (TaskAttempt).
 
-Every worker runs this at each heartbeat; `python -m manage recover_tasks`
-runs it once. Concurrent runs are safe: a task changes only if it is still
-RUNNING the same attempt (same started_at), checked under a row lock.
-
-Guarantee: at-least-once. A worker that was only slow to beat (a paused VM, a
-database unreachable for longer than `stale_after`) may finish a task that
-another worker runs again.
+Every worker runs this at each heartbeat. Concurrent runs are safe: a task
+changes only if, under a row lock, it is still RUNNING the same attempt.
+Guarantee: at-least-once. A worker only slow to beat (a paused VM) may finish a
+task that another runs again.
 """
 
 import logging
@@ -41,11 +36,8 @@ def recover_orphaned_tasks(stale_after: float) -> list[str]:
     cutoff = Now() - timedelta(seconds=stale_after)
     recovered = []
     if candidates := taskdb.running_before(cutoff):  # usually none: one cheap query
-        alive = set(
-            WorkerHeartbeat.objects.filter(last_seen_at__gte=cutoff).values_list(
-                "worker_id", flat=True
-            )
-        )
+        beating = WorkerHeartbeat.objects.filter(last_seen_at__gte=cutoff)
+        alive = set(beating.values_list("worker_id", flat=True))
         recovered = [
             str(row.id)
             for row in candidates

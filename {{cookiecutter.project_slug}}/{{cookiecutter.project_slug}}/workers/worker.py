@@ -45,26 +45,22 @@ class Worker(taskdb.DBWorker):
 
     def run(self) -> None:
         """Run tasks until stopped (or, in batch mode, until none is ready)."""
-        logger.info(
-            "Starting worker worker_id=%s queues=%s", self.worker_id, ",".join(self.queue_names)
-        )
+        queues = ",".join(self.queue_names)
+        logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, queues)
         while self.running:
             close_old_connections()  # replaces a connection the database dropped or aged
-            row = taskdb.claim(
+            claimed = taskdb.claim(
                 self.worker_id, self.queue_names, self.excluded_queue_names, self.backend_name
             )
-            if row is not None:
-                self.run_task(row)
-                if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
-                    logger.info(
-                        "Ran %d task(s) on worker_id=%s: exiting.", self._run_tasks, self.worker_id
-                    )
-                    return
-                continue
-            if self.batch:
-                logger.info("No more tasks for worker_id=%s: exiting.", self.worker_id)
+            if claimed is not None:
+                self.run_task(claimed)
+            done = (self.batch and claimed is None) or self._run_tasks == self.max_tasks
+            if done:
+                logger.info("Worker worker_id=%s ran %d task(s): exiting.", self.worker_id,
+                            self._run_tasks)  # fmt: skip
                 return
-            self.wakeup.wait(self.seconds_until_next_look())
+            if claimed is None:
+                self.wakeup.wait(self.seconds_until_next_look())
 
     def seconds_until_next_look(self) -> float:
         """The poll interval, or less if a deferred task is due before then."""
@@ -78,18 +74,14 @@ class Worker(taskdb.DBWorker):
         row = db_task_result
         self.running_task = True
         try:
-            task = row.task
-            result = row.task_result
+            task, result = row.task, row.task_result
+            context: list[TaskContext]
+            context = [TaskContext(task_result=result)] if task.takes_context else []
             limit = time_limit_of(task)
             task_started.send(sender=type(task.get_backend()), task_result=result)
             self.task_deadline = time.monotonic() + limit
             with deadline(limit):
-                if task.takes_context:
-                    value = task.call(
-                        TaskContext(task_result=result), *result.args, **result.kwargs
-                    )
-                else:
-                    value = task.call(*result.args, **result.kwargs)
+                value = task.call(*context, *result.args, **result.kwargs)
             self.task_deadline = None
             # Inside the try, as db_worker does: a return value JSON cannot hold fails the task.
             taskdb.succeed(row, value)
@@ -110,22 +102,12 @@ class Worker(taskdb.DBWorker):
             logger.warning("Task id=%s interrupted: READY again for another worker.", row.id)
             taskdb.requeue(row)
             return
-        result = row.task_result
-        failed = replace(
-            result,
-            status=TaskResultStatus.FAILED,
-            errors=[TaskError(exception_class_path=TaskAttempt.class_path(error), traceback="")],
-        )
+        errors = [TaskError(exception_class_path=TaskAttempt.class_path(error), traceback="")]
+        failed = replace(row.task_result, status=TaskResultStatus.FAILED, errors=errors)
         delay = retry_delay(row.task, error, failed)
         if delay is None:
             taskdb.fail(row, error)
             return
-        logger.warning(
-            "Task id=%s attempt %d failed with %r: attempt %d in %g s.",
-            row.id,
-            result.attempts,
-            error,
-            result.attempts + 1,
-            delay,
-        )
+        logger.warning("Task id=%s attempt %d failed with %r: attempt %d in %g s.",
+                       row.id, failed.attempts, error, failed.attempts + 1, delay)  # fmt: skip
         taskdb.requeue(row, run_after=timezone.now() + timedelta(seconds=delay))
