@@ -97,7 +97,8 @@ def test_the_readme_layout_names_every_folder(baked):
     readme = (baked.path / "README.md").read_text()
     layout = readme[readme.index("## Layout") :]
     top = [baked.path / name for name in ("config", "tests", baked.package)]
-    folders = [*top, *(path for folder in [*top, baked.path / ".github"] for path in folder.iterdir())]
+    inside = [path for folder in [*top, baked.path / ".github"] for path in folder.iterdir()]
+    folders = [*top, *inside]
     unnamed = [
         relative
         for folder in folders

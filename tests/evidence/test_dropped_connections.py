@@ -14,12 +14,11 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from tests.support.waiting import wait_until
-
 from tasks_demo.accounts.models import User
 from tasks_demo.accounts.tasks import send_welcome_email
 from tasks_demo.hello.tasks import say_hello
 from tasks_demo.workers.tests.helpers import status_of, wait_for_status
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 

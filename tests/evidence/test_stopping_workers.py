@@ -14,14 +14,13 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tests.support.waiting import wait_until
-
 from tasks_demo.accounts.models import User
 from tasks_demo.accounts.tasks import send_welcome_email
 from tasks_demo.reports.models import Report
 from tasks_demo.reports.tasks import generate_monthly_report
 from tasks_demo.workers.models import WorkerHeartbeat
 from tasks_demo.workers.tests.helpers import status_of, wait_for_status
+from tests.support.waiting import wait_until
 
 
 def test_sigterm_lets_the_running_welcome_email_finish(start_worker, smtp):
@@ -58,7 +57,7 @@ def test_ctrl_c_on_honcho_with_the_development_settings_lets_a_running_task_fini
     test_env.write_text("".join(f"{key}={value}\n" for key, value in on_test_database.items()))
     log = tmp_path / "honcho.log"
     with log.open("wb") as output:
-        honcho = subprocess.Popen(  # noqa: S603  the project's own Procfile
+        honcho = subprocess.Popen(
             [sys.executable, "-m", "honcho", "-e", f".env,{test_env}", "start", "reports"],
             cwd=settings.BASE_DIR,
             env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
