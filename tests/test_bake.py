@@ -102,7 +102,8 @@ def test_the_readme_layout_names_every_folder(baked):
     unnamed = [
         relative
         for folder in folders
-        if folder.is_dir() and folder.name not in SKIPPED_DIRS
+        if folder.is_dir()
+        and folder.name not in SKIPPED_DIRS
         and f"`{(relative := folder.relative_to(baked.path).as_posix())}/`" not in layout
     ]
     assert unnamed == []
