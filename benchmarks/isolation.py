@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Self
 
 from django.tasks import TaskResultStatus
+
 from tasks_demo.accounts.models import User
 from tasks_demo.accounts.tasks import send_welcome_email
 from tasks_demo.reports.models import Report

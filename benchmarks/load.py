@@ -209,6 +209,7 @@ def wait_for_delivery(smtp, expected: int, timeout: float) -> None:
     The figures say what was missing; waiting on after the timeout would not help.
     """
     from django.tasks import TaskResultStatus
+
     from tasks_demo.workers.taskdb import TaskRow
 
     unfinished = TaskRow.objects.filter(
@@ -235,6 +236,7 @@ def main(
     django.setup()
     from django.db import connection
     from django.tasks import TaskResultStatus
+
     from tasks_demo.workers.taskdb import TaskRow
     from tests.support.smtp import SMTPServer
     from tests.support.workers import running

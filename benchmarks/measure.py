@@ -12,6 +12,7 @@ import datetime
 import importlib.metadata
 import os
 import platform
+import shutil
 import signal
 import tempfile
 import time
@@ -36,6 +37,7 @@ def stop(signum: int, frame: object) -> None:
 def run(plan: Plan, only: tuple[str, ...] = MEASUREMENTS, logs: Path | None = None) -> dict:
     """Set Django up with the lab's settings, take the measurements, return their samples."""
     signal.signal(signal.SIGTERM, stop)
+    keep_logs = logs is not None  # a directory of the caller's; ours goes once all went well
     logs = logs or Path(tempfile.mkdtemp(prefix="lab-logs-"))
     started = time.perf_counter()
 
@@ -60,6 +62,8 @@ def run(plan: Plan, only: tuple[str, ...] = MEASUREMENTS, logs: Path | None = No
             }
     results["context"]["load_average"] = [load_before[0], os.getloadavg()[0]]
     results["context"]["seconds"] = time.perf_counter() - started
+    if not keep_logs:
+        shutil.rmtree(logs, ignore_errors=True)
     return results
 
 
@@ -94,6 +98,7 @@ def _forget_tasks() -> None:
 def context() -> dict:
     """What a reader needs to weigh the figures: when, where, with what, at which defaults."""
     from django.conf import settings
+
     from tests.support import procfile
 
     versions = {"python": platform.python_version()}

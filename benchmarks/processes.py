@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Self
 
 from django.conf import settings
+
 from tests.support import procfile
 from tests.support.waiting import wait_until
 from tests.support.workers import WorkerProcess
@@ -48,19 +49,22 @@ class Worker(WorkerProcess):
             raise RuntimeError("The worker was never started.")
         return self.process.pid  # the shell execs the command: this is the worker's own pid
 
-    def wait_until_ready(self, timeout: float = 60) -> str:
+    def wait_until_ready(self, timeout: float = 60) -> None:
         """Wait until the worker said it is ready; fail if it exited first."""
 
-        def ready() -> str | None:
+        def ready() -> bool:
             if not self.is_running:
-                raise RuntimeError(
-                    f"Worker {self.line.name} exited with {self.returncode} before it was "
-                    f"ready:\n{self.output()}"
-                )
-            match = self.ready.search(self.output())
-            return match[0] if match else None
+                raise RuntimeError(f"Worker {self.line.name} exited:\n{self.output()}")
+            return bool(self.ready.search(self.output()))
 
-        return wait_until(ready, timeout=timeout, waiting_for=f"worker {self.line.name} to start")
+        wait_until(ready, timeout=timeout, waiting_for=f"worker {self.line.name} to start")
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: its running task stays RUNNING until recovered."""
+        if self.process is None:
+            raise RuntimeError("The worker was never started.")
+        self.process.kill()
+        self.process.wait(timeout=15)
 
 
 def worker(

@@ -132,6 +132,11 @@ def latency_rows(database: str, result: dict, kind: str, measurement: str) -> li
             distribution(measurement, database, result["candidates"][key], flatten(repeats),
                          **ratio)
         )  # fmt: skip
+    if kind == "pickup":
+        for key, firsts in result.get("first_statement", {}).items():
+            label = f"{result['candidates'][key]}: commit to its first statement"
+            rows.append(distribution(measurement, database, label, firsts,
+                                     note="the wait for a wake-up or a poll"))  # fmt: skip
     return rows
 
 

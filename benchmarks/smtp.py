@@ -10,6 +10,7 @@ import threading
 import time
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
 from tests.support.smtp import SMTPServer
 
 

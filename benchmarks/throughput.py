@@ -21,6 +21,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.tasks import TaskResultStatus
+
 from tasks_demo.workers.taskdb import TaskRow
 from tests.support.waiting import wait_until
 from tests.support.workers import running

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
+
 from tasks_demo.accounts.forms import RegistrationForm
 from tasks_demo.accounts.tasks import welcome_message
 

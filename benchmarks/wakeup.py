@@ -5,7 +5,9 @@ django-task-psql), side by side, taking turns sample after sample:
 
 - pickup latency: from the commit of the task's INSERT (the moment it exists
   for a worker) to the first line of the task, which reports the time
-  (probes.mark);
+  (probes.mark); and within it, when the worker sent its first statement
+  (probes.py counts them): the wait for a wake-up or a poll, the rest being the
+  claim and the start of the task;
 - welcome-email latency: from the commit of the email task's INSERT to the
   SMTP server having received the message.
 
@@ -29,6 +31,7 @@ from functools import partial
 
 from django.db import connection
 from django.tasks import Task, TaskResult
+
 from tasks_demo.accounts.models import User
 from tasks_demo.accounts.tasks import send_welcome_email
 from tests.support.waiting import wait_until
@@ -44,6 +47,7 @@ from .smtp import TimedSMTPServer
 
 CYCLE = 0.1  # seconds over which the pauses before the enqueues are spread
 TIMEOUT = 30.0  # far beyond any latency here, and beyond the woken worker's safety-net poll
+STAMP_SLACK = 0.002  # seconds: how long the commit's stamp may trail the commit itself
 WARMUP = 2  # samples of each kind per worker not counted: the first ones import and compile
 
 
@@ -101,6 +105,8 @@ class Sampler:
         self.probe = probe
         self.smtp = smtp
         self.taken = 0
+        # Per candidate: seconds from each pickup's commit to its worker's first statement.
+        self.first_statements: dict[str, list[float]] = {}
 
     def pickup(self, candidate: Candidate, pause: float) -> float:
         self.taken += 1
@@ -109,6 +115,12 @@ class Sampler:
         result, committed = enqueue_committed(partial(pickup_task(candidate).enqueue, tag))
         [started] = self.probe.wait_for(tag, "start", timeout=TIMEOUT)
         wait_finished(result)
+        # The worker's first look for the task once it existed. The lab learns of the
+        # commit a moment after the server made it: a statement sent in that moment counts.
+        sent = self.probe.statements({started.pid}, committed - STAMP_SLACK, started.at)
+        if sent:
+            first = max(0.0, min(statement.at for statement in sent) - committed)
+            self.first_statements.setdefault(candidate.key, []).append(first)
         return started.at - committed
 
     def email(self, candidate: Candidate, pause: float) -> float:
@@ -135,7 +147,9 @@ def measure(plan: Plan, database: Database, probe: Probe, smtp: TimedSMTPServer,
             homes = {
                 c.key: stack.enter_context(database.clone(f"wakeup-{c.key}")) for c in candidates
             }
-        workers = [c.worker(logs, env=homes[c.key].env) for c in candidates]
+        # Each worker reports its statements (probes.py): when it first looks for the task.
+        env = {"LAB_COUNT_STATEMENTS": "1"}
+        workers = [c.worker(logs, env={**homes[c.key].env, **env}) for c in candidates]
         stack.enter_context(running(workers))
         for candidate in candidates:
             with homes[candidate.key].used():
@@ -158,4 +172,5 @@ def measure(plan: Plan, database: Database, probe: Probe, smtp: TimedSMTPServer,
         "candidates": {candidate.key: candidate.label for candidate in candidates},
         "cycle": CYCLE,
         **samples,
+        "first_statement": sampler.first_statements,
     }

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from conftest import ROOT, project_environment
 
 LAB = ROOT / "benchmarks"

@@ -5,6 +5,7 @@ copy of what it is measured with; each does exactly what ours does.
 """
 
 from django.tasks import task
+
 from tasks_demo.accounts.tasks import send_welcome_email
 
 from .. import tasks
