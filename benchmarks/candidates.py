@@ -5,20 +5,29 @@
 - woken: the project's worker exactly as the Procfile's `emails` line runs it
   (`python -m manage worker`, every setting at its default), on its own queue;
 - psql (PostgreSQL): django-task-psql's worker, woken by LISTEN/NOTIFY;
-- ox (PostgreSQL): django-ox's worker, with a lease on each task it runs.
+- ox (PostgreSQL): django-ox's worker, with a lease on each task it runs;
+- woken-hourly: the project's worker with its heartbeat every hour, to tell the
+  heartbeat's cost from the rest (idle.py).
+
+`side_by_side()` starts several of them at once, as the wake-up and idle
+measurements compare them.
 
 Every worker here starts with --skip-checks: the bake's checks passed long
 before, and a worker that starts sooner keeps the lab short without changing
 what it measures.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 
+from tests.support.workers import running
+
 from . import processes
+from .databases import Database
 
 POLL_INTERVAL = "0.05"
 
@@ -31,6 +40,7 @@ class Candidate:
     command: str  # the Procfile line's name, or a command
     args: tuple[str, ...]
     ready: str = processes.STARTED
+    env: Mapping[str, str] = field(default_factory=dict)
 
     def worker(
         self, logs: Path, *, number: int = 1, env: Mapping[str, str] | None = None
@@ -41,7 +51,7 @@ class Candidate:
             self.command,
             logs=logs,
             args=[*self.args, "--skip-checks"],
-            env=env,
+            env={**self.env, **(env or {})},
             ready=self.ready,
         )
 
@@ -75,6 +85,54 @@ OX = Candidate(
 )
 
 
+WOKEN_HOURLY = Candidate(
+    "woken-hourly",
+    "worker (project defaults), heartbeat hourly",
+    "lab-idle",
+    "emails",
+    ("--queue-name", "lab-idle"),
+    env={"WORKER_HEARTBEAT_SECONDS": "3600", "WORKER_STALE_AFTER_SECONDS": "7201"},
+)
+
+
 def references() -> bool:
     """Whether the references are installed and configured (PostgreSQL only)."""
     return bool(settings.REFERENCES)
+
+
+def compared() -> list[Candidate]:
+    """The workers the wake-up and idle measurements compare, side by side."""
+    return [POLLING, WOKEN, WOKEN_HOURLY, *([PSQL] if references() else [])]
+
+
+@dataclass(frozen=True)
+class Contender:
+    """A worker compared, running: its process, and the database it serves."""
+
+    candidate: Candidate
+    worker: processes.Worker
+    home: Database
+
+
+@contextmanager
+def side_by_side(
+    candidates: Sequence[Candidate], database: Database, logs: Path
+) -> Iterator[dict[str, Contender]]:
+    """Start a worker of each candidate, all at once, each reporting its statements; by key.
+
+    On SQLite each serves a copy of the database: their claims would otherwise
+    queue for the file's one write lock, and the woken worker would wake at the
+    others' commits. On PostgreSQL they share one: each claims its own queue's
+    rows (SKIP LOCKED) and listens only for its own queue's notifications.
+    """
+    with ExitStack() as stack:
+        contenders = {}
+        for number, candidate in enumerate(candidates, start=1):
+            home = database
+            if database.vendor == "sqlite":
+                home = stack.enter_context(database.clone(candidate.key))
+            env = {**home.env, "LAB_COUNT_STATEMENTS": "1"}
+            worker = candidate.worker(logs, number=number, env=env)
+            contenders[candidate.key] = Contender(candidate, worker, home)
+        stack.enter_context(running([contender.worker for contender in contenders.values()]))
+        yield contenders

@@ -12,28 +12,21 @@ For each worker compared, while it has nothing to do:
 The woken worker is measured twice: at its defaults, and with its heartbeat
 every hour instead of every second, so the CPU its heartbeat costs shows too.
 
-The workers are idle at the same time, and watched over the same windows of
-time: each window gives one figure per worker, and the spread across windows is
-the noise of the machine. None may wake because of another: on SQLite, where the
-woken worker wakes at every commit to its database file, each worker gets a
-copy of the database of its own; on PostgreSQL they share one, and each
-listens only for its own notifications.
+The workers are those of the wake-up measurement, once it is done
+(candidates.side_by_side(): none wakes because of another). They are idle at
+the same time and watched over the same windows of time: each window gives one
+figure per worker, and the spread across windows is the noise of the machine.
 """
 
 import os
 import time
-from contextlib import ExitStack
 from pathlib import Path
 
-from tests.support.workers import running
-
-from .candidates import POLLING, PSQL, WOKEN, Candidate, references
-from .databases import Database
+from .candidates import Contender
 from .plans import Plan
 from .probes import Probe
 
-SETTLE_SECONDS = 1.0  # after the last worker started, before the first window
-HEARTBEAT_AWAY = {"WORKER_HEARTBEAT_SECONDS": "3600", "WORKER_STALE_AFTER_SECONDS": "7201"}
+SETTLE_SECONDS = 1.0  # after the workers' last task, before the first window
 
 
 def cpu_seconds(pid: int) -> float:
@@ -43,50 +36,32 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(plan: Plan, database: Database, probe: Probe, logs: Path, progress) -> dict:
-    """Per case and per window: CPU share, statements per second (all, heartbeat's, writes)."""
-    cases: list[tuple[str, Candidate, dict[str, str]]] = [
-        ("polling", POLLING, {}),
-        ("woken", WOKEN, {}),
-        ("woken, heartbeat hourly", WOKEN, HEARTBEAT_AWAY),
-    ]
-    if references():
-        cases.append(("psql", PSQL, {}))
-    windows: dict[str, list[dict]] = {name: [] for name, _, _ in cases}
-    with ExitStack() as stack:
-        workers = {}
-        for number, (name, candidate, env) in enumerate(cases, start=1):
-            own = {}
-            if database.vendor == "sqlite":
-                own = stack.enter_context(database.clone(f"idle{number}")).env
-            workers[name] = candidate.worker(
-                logs, number=number, env={**own, **env, "LAB_COUNT_STATEMENTS": "1"}
+def measure(plan: Plan, contenders: dict[str, Contender], probe: Probe, progress) -> dict:
+    """Per worker and per window: CPU share, statements per second (all, heartbeat's, writes)."""
+    workers = {key: contender.worker for key, contender in contenders.items()}
+    windows: dict[str, list[dict]] = {key: [] for key in workers}
+    time.sleep(SETTLE_SECONDS)  # let each worker's last task, or its start-up, pass
+    for _ in range(plan.idle_windows):
+        start = time.time()
+        cpu = {key: cpu_seconds(worker.pid) for key, worker in workers.items()}
+        time.sleep(plan.idle_seconds)  # the measurement: the workers wait
+        cpu = {key: cpu_seconds(worker.pid) - cpu[key] for key, worker in workers.items()}
+        end = time.time()
+        elapsed = end - start
+        for key, worker in workers.items():
+            sent = probe.statements({worker.pid}, start, end)
+            windows[key].append(
+                {
+                    "seconds": elapsed,
+                    "cpu_share": cpu[key] / elapsed,
+                    "statements_per_second": len(sent) / elapsed,
+                    "heartbeat_per_second": sum(s.thread == "heartbeat" for s in sent) / elapsed,
+                    "writes_per_second": sum(s.writes for s in sent) / elapsed,
+                    "kinds": _kinds(sent, elapsed),
+                }
             )
-        stack.enter_context(running(list(workers.values())))
-        time.sleep(SETTLE_SECONDS)  # let each worker's start-up writes and first checks pass
-        for _ in range(plan.idle_windows):
-            start = time.time()
-            cpu = {name: cpu_seconds(worker.pid) for name, worker in workers.items()}
-            time.sleep(plan.idle_seconds)  # the measurement: the workers wait, alone
-            cpu = {name: cpu_seconds(w.pid) - cpu[name] for name, w in workers.items()}
-            end = time.time()
-            elapsed = end - start
-            for name, worker in workers.items():
-                sent = probe.statements({worker.pid}, start, end)
-                windows[name].append(
-                    {
-                        "seconds": elapsed,
-                        "cpu_share": cpu[name] / elapsed,
-                        "statements_per_second": len(sent) / elapsed,
-                        "heartbeat_per_second": sum(s.thread == "heartbeat" for s in sent)
-                        / elapsed,
-                        "writes_per_second": sum(s.writes for s in sent) / elapsed,
-                        "kinds": _kinds(sent, elapsed),
-                    }
-                )
-        progress(f"idle cost: {len(cases)} workers, {plan.idle_windows} windows")
-    labels = {name: candidate.label for name, candidate, _ in cases}
-    labels["woken, heartbeat hourly"] = f"{WOKEN.label}, heartbeat hourly"
+    progress(f"idle cost: {len(workers)} workers, {plan.idle_windows} windows")
+    labels = {key: contender.candidate.label for key, contender in contenders.items()}
     return {"labels": labels, "windows": windows, "clock_tick": 1 / os.sysconf("SC_CLK_TCK")}
 
 

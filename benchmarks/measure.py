@@ -70,21 +70,29 @@ def run(plan: Plan, only: tuple[str, ...] = MEASUREMENTS, logs: Path | None = No
 def measure_all(plan, only, database, probe, smtp, logs, progress: Callable[[str], None]):
     """Each measurement in turn, from an empty task table."""
     from . import idle, isolation, recovery, request_cost, throughput, wakeup
+    from .candidates import compared, side_by_side
     from .throughput import fresh_table
 
     steps = {
         "request_cost": lambda: request_cost.measure(plan, smtp, progress),
-        "wakeup": lambda: wakeup.measure(plan, database, probe, smtp, logs / "wakeup", progress),
-        "idle": lambda: idle.measure(plan, database, probe, logs / "idle", progress),
         "recovery": lambda: recovery.measure(plan, probe, logs / "recovery", progress),
         "isolation": lambda: isolation.measure(plan, smtp, logs / "isolation", progress),
         "throughput": lambda: throughput.measure(plan, logs / "throughput", progress),
     }
     results = {}
     for name in only:
+        if name in results:
+            continue
         _forget_tasks()
         fresh_table()
-        results[name] = steps[name]()
+        if name in ("wakeup", "idle"):  # the same workers, side by side: busy, then idle
+            with side_by_side(compared(), database, logs / "compared") as contenders:
+                if "wakeup" in only:
+                    results["wakeup"] = wakeup.measure(plan, contenders, probe, smtp, progress)
+                if "idle" in only:
+                    results["idle"] = idle.measure(plan, contenders, probe, progress)
+        else:
+            results[name] = steps[name]()
     return results
 
 

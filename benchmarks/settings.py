@@ -38,7 +38,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 # One queue per worker compared, and one for the throughput's no-op tasks.
-LAB_QUEUES = ["lab", "lab-polling", "lab-woken", "lab-recovery"]
+LAB_QUEUES = ["lab", "lab-polling", "lab-woken", "lab-idle"]
 TASKS = {"default": {**TASKS["default"], "QUEUES": [*TASKS["default"]["QUEUES"], *LAB_QUEUES]}}
 INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]
 

@@ -12,10 +12,9 @@ django-task-psql), side by side, taking turns sample after sample:
   SMTP server having received the message.
 
 Both ends are time.time() of one machine. Each sample waits for its task to
-finish before the next one, so every worker starts each sample idle. On SQLite
-each worker has a copy of the database of its own: a worker's claim takes the
-file's one write lock, and workers sharing a file would queue for each other's
-(and the woken one would wake at the others' commits). Before
+finish before the next one, so every worker starts each sample idle. The
+workers run side by side (candidates.side_by_side(): on SQLite each on a copy
+of the database), and idle.py then measures the same processes. Before
 each enqueue the lab pauses for a moment spread evenly over a tenth of a
 second (phases.py): a poller's 0.05 s cycle twice over, a SQLite wake-up
 check's 0.02 s five times, so no worker is measured at one lucky moment of its
@@ -26,7 +25,6 @@ spread across repeats is reported beside it.
 
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
 from functools import partial
 
 from django.db import connection
@@ -35,11 +33,9 @@ from django.tasks import Task, TaskResult
 from tasks_demo.accounts.models import User
 from tasks_demo.accounts.tasks import send_welcome_email
 from tests.support.waiting import wait_until
-from tests.support.workers import running
 
 from . import tasks
-from .candidates import POLLING, PSQL, WOKEN, Candidate, references
-from .databases import Database
+from .candidates import POLLING, PSQL, WOKEN, Candidate, Contender
 from .phases import pauses
 from .plans import Plan
 from .probes import Probe
@@ -48,6 +44,7 @@ from .smtp import TimedSMTPServer
 CYCLE = 0.1  # seconds over which the pauses before the enqueues are spread
 TIMEOUT = 30.0  # far beyond any latency here, and beyond the woken worker's safety-net poll
 STAMP_SLACK = 0.002  # seconds: how long the commit's stamp may trail the commit itself
+SAMPLED = (POLLING.key, WOKEN.key, PSQL.key)  # the workers measured here, when running
 WARMUP = 2  # samples of each kind per worker not counted: the first ones import and compile
 
 
@@ -133,41 +130,33 @@ class Sampler:
         return arrived - committed
 
 
-def measure(plan: Plan, database: Database, probe: Probe, smtp: TimedSMTPServer, logs, progress):
-    """Seconds of each latency, per candidate and per repeat."""
-    candidates = [POLLING, WOKEN, *([PSQL] if references() else [])]
+def measure(plan: Plan, contenders: dict[str, Contender], probe: Probe, smtp: TimedSMTPServer,
+            progress) -> dict:  # fmt: skip
+    """Seconds of each latency, per candidate and per repeat (candidates.side_by_side())."""
+    candidates = [c.candidate for key, c in contenders.items() if key in SAMPLED]
+    homes = {key: contender.home for key, contender in contenders.items()}
     sampler = Sampler(probe, smtp)
     kinds = {"pickup": (sampler.pickup, plan.pickups), "email": (sampler.email, plan.emails)}
     samples: dict[str, dict[str, list[list[float]]]] = {
         kind: {c.key: [] for c in candidates} for kind in kinds
     }
-    with ExitStack() as stack:
-        homes = {candidate.key: database for candidate in candidates}
-        if database.vendor == "sqlite":  # a file each: one write lock each, as in a real project
-            homes = {
-                c.key: stack.enter_context(database.clone(f"wakeup-{c.key}")) for c in candidates
-            }
-        # Each worker reports its statements (probes.py): when it first looks for the task.
-        env = {"LAB_COUNT_STATEMENTS": "1"}
-        workers = [c.worker(logs, env={**homes[c.key].env, **env}) for c in candidates]
-        stack.enter_context(running(workers))
-        for candidate in candidates:
-            with homes[candidate.key].used():
-                for take, _ in kinds.values():
-                    for _ in range(WARMUP):
-                        take(candidate, 0.0)
-        for repeat in range(plan.repeats):
-            for kind, (take, count) in kinds.items():
-                for series in samples[kind].values():
-                    series.append([])
-                seed = 100 * repeat + len(kind)
-                for number, pause in enumerate(pauses(count, CYCLE, seed)):
-                    shift = number % len(candidates)
-                    for candidate in candidates[shift:] + candidates[:shift]:
-                        with homes[candidate.key].used():
-                            latency = take(candidate, pause)
-                        samples[kind][candidate.key][repeat].append(latency)
-            progress(f"wake-up: repeat {repeat + 1} of {plan.repeats}")
+    for candidate in candidates:
+        with homes[candidate.key].used():
+            for take, _ in kinds.values():
+                for _ in range(WARMUP):
+                    take(candidate, 0.0)
+    for repeat in range(plan.repeats):
+        for kind, (take, count) in kinds.items():
+            for series in samples[kind].values():
+                series.append([])
+            seed = 100 * repeat + len(kind)
+            for number, pause in enumerate(pauses(count, CYCLE, seed)):
+                shift = number % len(candidates)
+                for candidate in candidates[shift:] + candidates[:shift]:
+                    with homes[candidate.key].used():
+                        latency = take(candidate, pause)
+                    samples[kind][candidate.key][repeat].append(latency)
+        progress(f"wake-up: repeat {repeat + 1} of {plan.repeats}")
     return {
         "candidates": {candidate.key: candidate.label for candidate in candidates},
         "cycle": CYCLE,
