@@ -151,7 +151,7 @@ def load(session: nox.Session, database: str) -> None:
     of hostile input with HYPOTHESIS_PROFILE=full. Arguments go to `python -m
     benchmarks load` (`-- --settings config.settings.production` keeps
     production's slow password hasher). The figures of the standard run go to
-    docs/benchmarks/load-<database>.csv, which the production how-to shows.
+    docs/benchmarks/load-<database>.csv, which docs/benchmarks.md shows.
     """
     project = bake(session, f"load-{database}", database=database)
     bin_dir = install_project(session, project)
