@@ -45,6 +45,7 @@ extensions = [
     "screenshots",
     "settingsenv",
     "checkedby",
+    "facts",
 ]
 
 # Django's reference is linked with plain URLs, not intersphinx: intersphinx
@@ -57,7 +58,7 @@ extlinks = {
 extlinks_detect_hardcoded_links = True
 
 source_suffix = {".md": "markdown"}
-exclude_patterns = ["_build", "_baked", "_generated", "requirements.txt", "README.md"]
+exclude_patterns = ["_build", "_baked", "_generated", "_exec", "README.md"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 nitpicky = True
