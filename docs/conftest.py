@@ -7,6 +7,7 @@ the baked project (with its .venv, in which this pytest runs). A page that start
 
 import os
 import re
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -17,7 +18,7 @@ DOCS = Path(__file__).parent
 sys.path.insert(0, str(DOCS / "_exec"))
 
 from docs_sessions.parsers import PARSERS, setup_page, teardown_page  # noqa: E402
-from docs_sessions.runner import Project  # noqa: E402
+from docs_sessions.runner import Background, Project  # noqa: E402
 
 root = Path(os.environ["DOCS_PROJECT"]).absolute()
 project = Project(
@@ -67,8 +68,22 @@ def pytest_collect_file(file_path: Path, parent):
     return collect_page(file_path, parent)
 
 
+def stop(signum, frame):
+    """Stopped from outside (`nox -s docs` stops the others at a failure): stop what we started.
+
+    The pages' processes run in sessions of their own, which a signal to this one misses.
+    """
+    Background.stop_all()
+    project.close(keep=True)
+    raise SystemExit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, stop)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Drop the run's database; keep its files (processes' output) if something failed."""
+    Background.stop_all()
     project.close(keep=exitstatus != 0)
     if exitstatus != 0:
         print(f"\nThe docs run's database and process output: {project.workdir}")

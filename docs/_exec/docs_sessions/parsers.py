@@ -20,6 +20,7 @@ from .runner import TIMEOUT, Background, Page
 
 PAGE = "docs_page"  # the Page, in each Sybil document's namespace
 SHELL = re.compile(r"(uv run )?python -m manage shell")
+LABEL = re.compile(r"<(\w+:[\w-]+)>")
 
 # `% docs: VERB ARGS`, then for `python` its code, in comment lines indented 2+ spaces.
 DIRECTIVE = re.compile(
@@ -108,6 +109,11 @@ def split_console(text: str) -> list[tuple[str | None, list[str]]]:
     return commands if commands[0][1] else commands[1:]
 
 
+def with_labels(page: Page, command: str) -> str:
+    """`command` with each `<kind:label>` bound earlier replaced by its text (`kill <int:pid>`)."""
+    return LABEL.sub(lambda match: page.bindings.get(match[1], match[0]), command)
+
+
 @step
 def run_console(page: Page, text: str) -> str | None:
     options = page.take_options()
@@ -123,12 +129,15 @@ def run_console(page: Page, text: str) -> str | None:
         if any(command.startswith(prefix) for prefix in not_run):
             steps.append(Step(typed, typed, output, output, checked=False))
             continue
-        if command.startswith("cd "):
-            page.cd(command[3:].strip())
+        if command.startswith(("cd ", "export ", "unset ")):  # the shell's own state
+            if command.startswith("cd "):
+                page.cd(command[3:].strip())
+            else:
+                page.export(command)
             steps.append(Step(typed, typed, output, []))
             continue
         run = page.project.run_in_terminal if "press-enter" in options else page.project.run
-        status, printed = run(command, page.cwd)
+        status, printed = run(with_labels(page, command), page.cwd, page.env)
         steps.append(Step(typed, typed, output, printed.splitlines()))
         if status != status_expected:
             notes.append(f"`{command}` exited with status {status}, not {status_expected}")
@@ -145,7 +154,9 @@ def run_background(page: Page, options: dict[str, list[str]], commands) -> str |
     if "background" in options:
         [(command, output)] = commands
         [name] = options["background"]
-        page.processes[name] = Background(page.project, name, command, page.cwd)
+        page.processes[name] = Background(
+            page.project, name, with_labels(page, command), page.cwd, page.env
+        )
         only = None
     else:
         [(_, output)] = commands
@@ -219,7 +230,7 @@ def run_directive(page: Page, parsed: tuple[str, str, str]) -> str | None:
         page.options.setdefault(verb, []).append(args)
     elif verb == "start":  # `% docs: start NAME: COMMAND`
         name, command = name_and_text(args)
-        page.processes[name] = Background(page.project, name, command, page.cwd)
+        page.processes[name] = Background(page.project, name, command, page.cwd, page.env)
     elif verb == "stop":  # `% docs: stop NAME`
         status = page.processes.pop(args).stop()
         if status not in (0, -15, 143):  # 143: a shell's (or uv's) "terminated by SIGTERM"

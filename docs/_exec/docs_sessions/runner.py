@@ -25,6 +25,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
+from typing import ClassVar
 
 from . import patterns
 
@@ -133,10 +134,12 @@ class Project:
                 if type(handler) is logging.StreamHandler:
                     handler.setStream(CurrentStdout())
 
-    def run(self, command: str, cwd: Path, timeout: float = TIMEOUT) -> tuple[int, str]:
+    def run(
+        self, command: str, cwd: Path, env: dict[str, str], timeout: float = TIMEOUT
+    ) -> tuple[int, str]:
         """Run `command` as the reader would, in `cwd`: its status and output."""
         process = subprocess.Popen(
-            self.command(command), shell=True, executable="/bin/bash", cwd=cwd, env=self.env,
+            self.command(command), shell=True, executable="/bin/bash", cwd=cwd, env=env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, start_new_session=True,
         )  # fmt: skip
@@ -148,13 +151,15 @@ class Project:
             output += f"\n(the docs run killed this command after {timeout} s)"
         return process.returncode, self.shown(output)
 
-    def run_in_terminal(self, command: str, cwd: Path, timeout: float = TIMEOUT) -> tuple[int, str]:
+    def run_in_terminal(
+        self, command: str, cwd: Path, env: dict[str, str], timeout: float = TIMEOUT
+    ) -> tuple[int, str]:
         """Run `command` in a terminal, pressing Enter at each prompt (its default answer)."""
         main, secondary = pty.openpty()
         fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))
         process = subprocess.Popen(
             ["/bin/bash", "-c", self.command(command)], cwd=cwd,
-            env=self.env | {"NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "200"},
+            env=env | {"NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "200"},
             stdin=secondary, stdout=secondary, stderr=secondary, start_new_session=True,
         )  # fmt: skip
         os.close(secondary)
@@ -285,17 +290,22 @@ class Browser:
 class Background:
     """A process that runs while the blocks after it execute: `% docs: start` or `background`."""
 
-    def __init__(self, project: Project, name: str, command: str, cwd: Path) -> None:
+    running: ClassVar[list["Background"]] = []  # every one started and not stopped yet
+
+    def __init__(
+        self, project: Project, name: str, command: str, cwd: Path, env: dict[str, str]
+    ) -> None:
         self.project, self.name, self.command = project, name, command
         self.log_path = project.workdir / f"{name}.log"
         self.log = self.log_path.open("wb")
         # exec: the signal stop() sends reaches the command, not a shell around it.
         self.process = subprocess.Popen(
-            ["/bin/bash", "-c", f"exec {project.command(command)}"], cwd=cwd, env=project.env,
+            ["/bin/bash", "-c", f"exec {project.command(command)}"], cwd=cwd, env=env,
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, as a terminal's foreground job
         )  # fmt: skip
         self.seen = 0  # lines before this one were matched by an earlier block
+        Background.running.append(self)
 
     def lines(self) -> list[str]:
         """Its complete output lines so far."""
@@ -351,7 +361,15 @@ class Background:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.log.close()
+        if self in Background.running:
+            Background.running.remove(self)
         return self.process.returncode
+
+    @classmethod
+    def stop_all(cls) -> None:
+        """Stop every process still running (the run is being stopped itself)."""
+        for process in list(cls.running):
+            process.stop(timeout=10)
 
 
 class Page:
@@ -360,6 +378,7 @@ class Page:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.cwd = project.root  # `cd` in a console block changes it
+        self.exported: dict[str, str | None] = {}  # `export` and `unset` in a console block
         self.console: code.InteractiveConsole | None = None
         self.bindings: dict[str, str] = {}  # <kind:label> -> the text it matched
         self.options: dict[str, list[str]] = {}  # `% docs:` options for the next block
@@ -375,6 +394,26 @@ class Page:
             self.project.reset_database(migrated=state != "empty")
         self.project.workdir.joinpath("started").touch()
         self.database_ready = True
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment of the page's shell: the project's, and what the page exported."""
+        env = self.project.env | self.exported
+        return {name: value for name, value in env.items() if value is not None}
+
+    def export(self, command: str) -> None:
+        """`export NAME=VALUE` (VALUE as bash expands it) or `unset NAME`, in the page's shell."""
+        verb, _, assignment = command.partition(" ")
+        name = assignment.partition("=")[0]
+        if verb == "unset":
+            self.exported[name] = None
+            return
+        script = f'{command}; printf %s "${name}"'
+        expanded = subprocess.run(
+            ["/bin/bash", "-c", script], cwd=self.cwd, env=self.env,
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        self.exported[name] = expanded.stdout
 
     def cd(self, directory: str) -> None:
         """`cd` as the reader types it: into the project (its name), or back home."""
