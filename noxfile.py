@@ -5,8 +5,11 @@ baked project's dependencies with uv (fast, cached) into that project's .venv.
 """
 
 import os
+import shlex
 import shutil
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import nox
@@ -205,37 +208,144 @@ def e2e(session: nox.Session, database: str) -> None:
 DOCS = ROOT / "docs"
 
 
+DOCS_SCREENSHOTS = DOCS / "_generated" / "screenshots"
+# The pages' directories, in the order they run; the tutorial's parts build on each other.
+DOCS_PAGES = ["tutorial", "howto", "explanation", "reference"]
+
+
 @nox.session(python=PYTHON)
 def docs(session: nox.Session) -> None:
-    """Build the tutorial (docs/) into build/docs/html with warnings as errors.
+    """Run the pages' shell sessions, take the screenshots, build docs/ into build/docs/html.
 
-    docs/conf.py bakes the template and includes the baked project's code, so an
-    include that no longer matches the code fails the build (-E reads every page
-    again, every time). First, the end-to-end tests of a baked project take the
-    screenshots the pages show; `nox -s docs -- --no-screenshots` skips them (each
-    page then says where its screenshot goes).
+    Every console and Python session of the pages runs against a fresh bake of each
+    database (docs/conftest.py, docs/_exec/README.md), its output compared with the
+    page's: a page whose example no longer behaves as shown fails the session. Side by
+    side, each in a bake of its own: the tutorial; the PostgreSQL pages; the other
+    pages, then the screenshots (the end-to-end scenarios that save one, and
+    docs/_exec/screenshots.py), then Sphinx, which bakes again (docs/conf.py), includes
+    the baked code and builds with warnings as errors. Their output goes to
+    build/docs-logs/. `-- --no-exec` and `-- --no-screenshots` skip those steps (a page
+    then says where its screenshot goes); other arguments choose the pages to run
+    (`-- tutorial/02-first-task.md -x`, passed to pytest).
     """
     session.install("-r", str(DOCS / "requirements.txt"))
-    options = []
-    if "--no-screenshots" not in session.posargs:
-        take_screenshots(session, DOCS / "_generated" / "screenshots")
-        options = ["-D", "screenshots_required=1"]  # a missing screenshot fails the build
-    session.run(
-        "sphinx-build", "-E", "-W", "--keep-going", "-n", "-b", "html", *options,
-        str(DOCS), str(BUILD / "docs" / "html"),
-    )  # fmt: skip
+    execute = "--no-exec" not in session.posargs
+    screenshots = "--no-screenshots" not in session.posargs
+    chosen = [arg for arg in session.posargs if arg not in {"--no-exec", "--no-screenshots"}]
+    shutil.rmtree(BUILD / "docs-logs", ignore_errors=True)
+    options = ["-D", "screenshots_required=1"] if screenshots else []  # one missing fails
+    html = str(BUILD / "docs" / "html")
+    build = [str(ROOT), str(Path(session.bin) / "sphinx-build"), "-E", "-W", "--keep-going",
+             "-n", "-q", "-b", "html", *options, str(DOCS), html]  # fmt: skip
+    jobs = []  # each in a bake of its own, side by side; the tutorial's is the longest
+    if execute:
+        tutorial = prepared(session, "docs-sqlite", "sqlite")
+        name = "the pages" if chosen else "the tutorial"
+        jobs.append(start_job(session, name, tutorial, [pages(tutorial, chosen or ["tutorial"])]))
+        postgresql = prepared(session, "docs-postgresql", "postgresql")
+        steps = [pages(postgresql, chosen)]
+        jobs.append(start_job(session, "the PostgreSQL pages", postgresql, steps))
+    beside = screenshots or (execute and not chosen)  # the other pages, screenshots, Sphinx
+    if beside:
+        other = prepared(session, "docs-pages", "sqlite")
+        side = [pages(other, ["_exec", *DOCS_PAGES[1:]])] if execute and not chosen else []
+        if screenshots:
+            side += screenshot_steps(other)
+        what = "the other pages, the screenshots and Sphinx"
+        jobs.append(start_job(session, what, other, [*side, build]))
+    failed = finish_jobs(session, jobs)
+    if failed:
+        session.error(f"Failed: {' and '.join(failed)}")
+    if not beside:
+        session.run(*build[1:], external=True)
 
 
-def take_screenshots(session: nox.Session, target: Path) -> None:
-    """Run a baked project's end-to-end tests, which save their screenshots into `target`."""
-    project = bake(session, "docs-screenshots")
+Bake = tuple[Path, Path]  # a baked project, and its virtualenv's bin/
+
+
+def prepared(session: nox.Session, name: str, database: str) -> Bake:
+    """Bake `database` into build/<name>, with its virtualenv and what runs the pages."""
+    project = bake(session, name, database=database)
     bin_dir = install_project(session, project)
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    with session.chdir(project):
-        if not os.environ.get("CHROMIUM_PATH"):
-            session.run(str(bin_dir / "playwright"), "install", "chromium", external=True)
-        session.run(
-            str(bin_dir / "pytest"), "-m", "e2e", "-p", "no:cacheprovider",
-            env={"E2E_SCREENSHOT_DIR": str(target)}, external=True,
+    requirements = str(DOCS / "requirements-exec.txt")
+    python = str(bin_dir / "python")
+    session.run("uv", "pip", "install", "-q", "--python", python, "-r", requirements)
+    return project, bin_dir
+
+
+def pages(baked: Bake, chosen: list[str]) -> list[str]:
+    """Where and how to run `chosen` pages against `baked`: the directory, then the command."""
+    bin_dir = baked[1]
+    return [str(DOCS), str(bin_dir / "pytest"), "-c", "pytest.ini", *(chosen or DOCS_PAGES)]
+
+
+def screenshot_steps(baked: Bake) -> list[list[str]]:
+    """The steps that save the screenshots the pages show, with the bake's Chromium or ours.
+
+    The end-to-end scenarios that take one (`screenshot(page, ...)`), then
+    docs/_exec/screenshots.py for the admin's and the Debug Toolbar's.
+    """
+    project, bin_dir = baked
+    shutil.rmtree(DOCS_SCREENSHOTS, ignore_errors=True)
+    DOCS_SCREENSHOTS.mkdir(parents=True)
+    scenarios = [
+        str(path.relative_to(project))
+        for path in sorted((project / "tests" / "e2e").glob("test_*.py"))
+        if "screenshot(" in path.read_text()
+    ]
+    steps = [
+        [str(project), str(bin_dir / "pytest"), "-m", "e2e", "-p", "no:cacheprovider", "-q",
+         *scenarios],
+        [str(project), str(bin_dir / "python"), str(DOCS / "_exec" / "screenshots.py"),
+         str(DOCS_SCREENSHOTS)],
+    ]  # fmt: skip
+    if not os.environ.get("CHROMIUM_PATH"):
+        steps.insert(0, [str(project), str(bin_dir / "playwright"), "install", "chromium"])
+    return steps
+
+
+def job_env(session: nox.Session, baked: Bake) -> dict[str, str]:
+    """A shell in the bake's activated virtualenv, the session's uv on its PATH after it."""
+    project, bin_dir = baked
+    env = activated(bin_dir)
+    return env | {
+        "PATH": f"{env['PATH']}{os.pathsep}{session.bin}",  # the pages run `uv`
+        "DOCS_PROJECT": str(project),
+        "E2E_SCREENSHOT_DIR": str(DOCS_SCREENSHOTS),
+    }
+
+
+def start_job(session: nox.Session, what: str, baked: Bake, steps: list[list[str]]):
+    """Run `steps` (each: a directory, then a command) one after the other, in the background,
+    in a shell of `baked`'s virtualenv; their output goes to build/docs-logs/."""
+    log = BUILD / "docs-logs" / f"{what.replace(' ', '-')}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    script = " && ".join(f"cd {shlex.quote(cwd)} && {shlex.join(run)}" for cwd, *run in steps)
+    with log.open("wb") as output:
+        job = subprocess.Popen(
+            ["/bin/sh", "-c", script], env=job_env(session, baked), stdout=output,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
+    return what, job, log
+
+
+def finish_jobs(session: nox.Session, jobs: list) -> list[str]:
+    """Wait for the background jobs and say how each went; the first failure stops the others.
+
+    Returns what failed; a failed job's output is shown whole.
+    """
+    failed: list[str] = []
+    running = list(jobs)
+    while running:
+        time.sleep(0.5)
+        for what, job, log in [item for item in running if item[1].poll() is not None]:
+            running.remove((what, job, log))
+            output = log.read_text(errors="replace").strip()
+            if job.returncode == 0:
+                session.log(f"{what}: {output.splitlines()[-1] if output else 'done'}")
+                continue
+            failed.append(what)
+            session.warn(f"{what} failed ({job.returncode}); their output ({log}):\n{output}")
+            for _, other, _ in running:
+                os.killpg(other.pid, signal.SIGTERM)
+    return failed
