@@ -1,11 +1,12 @@
 """Fail the build when a page names a test that does not exist.
 
 Pages back their claims with tests, named in MyST comments and in the gotchas
-list: `% checked by tests/test_tasks_framework.py::test_a_result_is_a_snapshot_until_refresh`,
+list: `% checked by tests/evidence/test_tasks_framework.py::test_a_task_is_enqueued_not_called`,
 then `::another_test` for another test of the same file. Every such name is
-looked up in the projects conf.py baked (then in the template repository, for
-the template's own tests): a test renamed or deleted without updating the page
-is a warning, and the build runs with -W.
+looked up in the projects conf.py baked (`tasks_demo/...`, `tests/...`), then in
+the template repository (`tests/evidence/...`, the evidence that runs against
+bakes, and the template's own tests): a test renamed or deleted without updating
+the page is a warning, and the build runs with -W.
 """
 
 import re
