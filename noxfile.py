@@ -238,12 +238,14 @@ def docs(session: nox.Session) -> None:
     build = [str(ROOT), str(Path(session.bin) / "sphinx-build"), "-E", "-W", "--keep-going",
              "-n", "-q", "-b", "html", *options, str(DOCS), html]  # fmt: skip
     jobs = []  # each in a bake of its own, side by side; the tutorial's is the longest
-    if execute:
+    if execute and (not chosen or of_bake(chosen, "sqlite")):
         tutorial = prepared(session, "docs-sqlite", "sqlite")
         name = "the pages" if chosen else "the tutorial"
-        jobs.append(start_job(session, name, tutorial, [pages(tutorial, chosen or ["tutorial"])]))
+        steps = [pages(tutorial, of_bake(chosen, "sqlite") or ["tutorial"])]
+        jobs.append(start_job(session, name, tutorial, steps))
+    if execute and (not chosen or of_bake(chosen, "postgresql")):
         postgresql = prepared(session, "docs-postgresql", "postgresql")
-        steps = [pages(postgresql, chosen)]
+        steps = [pages(postgresql, of_bake(chosen, "postgresql"))]
         jobs.append(start_job(session, "the PostgreSQL pages", postgresql, steps))
     beside = screenshots or (execute and not chosen)  # the other pages, screenshots, Sphinx
     if beside:
@@ -271,6 +273,23 @@ def prepared(session: nox.Session, name: str, database: str) -> Bake:
     python = str(bin_dir / "python")
     session.run("uv", "pip", "install", "-q", "--python", python, "-r", requirements)
     return project, bin_dir
+
+
+def of_bake(chosen: list[str], database: str) -> list[str]:
+    """The pages among `chosen` that run against a bake of `database`, with the options.
+
+    A page runs against the PostgreSQL bake if it says `% docs: bake postgresql`.
+    """
+    page_options = [arg for arg in chosen if arg.startswith("-")]
+    files = [arg for arg in chosen if not arg.startswith("-")]
+    selected = [
+        name
+        for name in files
+        if not name.split("::")[0].endswith(".md")
+        or ("% docs: bake postgresql" in (DOCS / name.split("::")[0]).read_text())
+        == (database == "postgresql")
+    ]
+    return [*selected, *page_options] if selected else []
 
 
 def pages(baked: Bake, chosen: list[str]) -> list[str]:
