@@ -361,7 +361,8 @@ def finish_jobs(session: nox.Session, jobs: list) -> list[str]:
             running.remove((what, job, log))
             output = log.read_text(errors="replace").strip()
             if job.returncode == 0:
-                session.log(f"{what}: {output.splitlines()[-1] if output else 'done'}")
+                counts = [line.strip("= ") for line in output.splitlines() if " passed" in line]
+                session.log(f"{what}: {'; '.join(counts) or 'done'}")
                 continue
             failed.append(what)
             session.warn(f"{what} failed ({job.returncode}); their output ({log}):\n{output}")
