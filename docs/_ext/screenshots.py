@@ -4,10 +4,11 @@
     :alt: The registration form
     ```
 
-`nox -s docs` runs the end-to-end tests of a baked project, which save what the
-browser sees, and copies the images to `_generated/screenshots/`. It also sets
-`screenshots_required`, so a missing image fails its build. A plain
-`sphinx-build` without them shows a note in the image's place instead.
+`nox -s docs` runs the end-to-end scenarios of a baked project that save what the
+browser sees, and `_exec/screenshots.py` for the admin's and the Debug Toolbar's,
+into `_generated/screenshots/`. It also sets `screenshots_required`, so a missing
+image fails its build. A plain `sphinx-build` without them shows a note in the
+image's place instead.
 """
 
 from pathlib import Path
