@@ -75,7 +75,8 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Ruff on the template's own code (the baked code is linted by `tests`)."""
     session.install("ruff")
-    paths = ["noxfile.py", "hooks", "tests", "benchmarks", "docs/conf.py", "docs/_ext"]
+    paths = ["noxfile.py", "hooks", "tests", "benchmarks", "docs/conf.py", "docs/conftest.py"]
+    paths += ["docs/_ext", "docs/_exec"]
     session.run("ruff", "check", *paths)
     session.run("ruff", "format", "--check", *paths)
 
