@@ -1,11 +1,4 @@
-"""The project's pytest plugin (see conftest.py): fixtures every test can ask for.
-
-- `captured_tasks`: capture the tasks a test enqueues, then run them when it says
-  so (`captured_tasks.run_all()`); accounts/tests/test_tasks.py shows it whole.
-- `ada` and `grace`: two users, the owner of something and someone else.
-- `smtp`: a real SMTP server in the test process, for worker processes to send to.
-- `worker_environment`: what a worker process needs to work on the test database.
-"""
+"""The project's pytest plugin (see conftest.py): fixtures every test can ask for."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -44,17 +37,13 @@ class CapturedTasks:
 
 @pytest.fixture
 def captured_tasks(settings: Any) -> Iterator[CapturedTasks]:
-    """Swap the default task backend for one that captures tasks until the test runs them."""
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "tests.support.backend.CaptureBackend",
-            "QUEUES": settings.TASKS["default"]["QUEUES"],
-        }
-    }
+    """Capture the tasks the test enqueues, until it runs them (`captured_tasks.run_all()`)."""
+    backend, queues = "tests.support.backend.CaptureBackend", settings.TASKS["default"]["QUEUES"]
+    settings.TASKS = {"default": {"BACKEND": backend, "QUEUES": queues}}
     CaptureBackend.clear()
-    backend = task_backends["default"]
-    assert isinstance(backend, CaptureBackend)
-    yield CapturedTasks(backend)
+    capture = task_backends["default"]
+    assert isinstance(capture, CaptureBackend)
+    yield CapturedTasks(capture)
     CaptureBackend.clear()
 
 
@@ -72,20 +61,16 @@ def grace(db: None) -> User:
 
 @pytest.fixture(scope="session")
 def smtp_server() -> Iterator[SMTPServer]:
-    """An SMTP server in this process, for the whole run (worker processes send to it)."""
     with SMTPServer() as server:
         yield server
 
 
 @pytest.fixture
 def smtp(smtp_server: SMTPServer) -> Iterator[SMTPServer]:
-    """The SMTP server, empty and accepting mail."""
+    """A real SMTP server in this process, empty and accepting mail: worker processes send to it."""
     smtp_server.reset()
     yield smtp_server
     smtp_server.reset()
-
-
-# Tests that start worker processes ----------------------------------------------
 
 
 @pytest.fixture(scope="session")

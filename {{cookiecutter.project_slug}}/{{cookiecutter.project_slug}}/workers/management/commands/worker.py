@@ -44,13 +44,17 @@ class Command(taskdb.DBWorkerCommand):
             help="Wake up when a task is ready, polling only every --interval s (default: on).",
         )
         parser.set_defaults(interval=settings.WORKER_POLL_SECONDS, reload=False)
+        # Tell the truth about the two db_worker options this worker does not follow.
+        notes = {
+            "reload": "Refused: a reload would kill the running task. Restart the worker instead.",
+            "startup_delay": "Accepted, and the default: a woken worker needs no delay at start.",
+        }
+        for action in parser._actions:
+            action.help = notes.get(action.dest, action.help)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["reload"]:
-            raise CommandError(
-                "A worker does not reload on code changes: a reload would kill its running "
-                "task. Restart the worker instead."
-            )
+            raise CommandError("A worker does not reload: it would kill its running task.")
         self.configure_logging(options["verbosity"])
         queue_names = options["queue_name"].split(",")
         excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
