@@ -109,7 +109,7 @@ def install_lab(session: nox.Session, project: Path, bin_dir: Path, requirements
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Bake each database and run the lab's benchmarks in each bake (~12 min); results to docs/.
+    """Bake each database and run the lab's benchmarks in each bake (~10 min); results to docs/.
 
     Each database is measured in a bake of its own (`python -m benchmarks measure`,
     benchmarks/), then both side by side go to docs/benchmarks/: results.md,
