@@ -48,10 +48,8 @@ class SMTPServer:
         self.hold_timeout = hold_timeout
         self._controller = _Controller(self, hostname=self.host, port=port)
         self._received: list[ReceivedEmail] = []
-        self._arrived = threading.Condition()
-        self._released = threading.Event()
-        self._reply = ACCEPTED
-        self._refusals_left: int | None = None  # refusals before accepting again; None: all
+        self._arrived, self._released = threading.Condition(), threading.Event()
+        self._reply, self._refusals_left = ACCEPTED, cast(int | None, None)  # None: refuse all
         self.reset()
 
     @property
@@ -83,10 +81,9 @@ class SMTPServer:
         with self._arrived:
             if not self._arrived.wait_for(lambda: len(matching()) >= count, timeout):
                 received = [m.recipients for m in self._received]
-                raise TimeoutError(
-                    f"Timed out after {timeout:g} s waiting for {count} email(s) to "
-                    f"{to or 'anyone'}; the test SMTP server received {received}."
-                )
+                expected = f"{count} email(s) to {to or 'anyone'}"
+                raise TimeoutError(f"Timed out after {timeout:g} s waiting for {expected}; "
+                                   f"the server received {received}.")  # fmt: skip
             return matching()
 
     def reset(self) -> None:
@@ -118,19 +115,17 @@ class SMTPServer:
         """aiosmtpd calls this once a whole message arrived; the reply goes to the sender."""
         await asyncio.to_thread(self._released.wait, self.hold_timeout)
         reply = self._reply
-        if reply != ACCEPTED:
-            if self._refusals_left is not None:
-                self._refusals_left -= 1
-                if self._refusals_left <= 0:
-                    self._reply = ACCEPTED
-            return reply
-        content = envelope.original_content or envelope.content or b""
-        if isinstance(content, str):
-            content = content.encode()
-        message = message_from_bytes(content, policy=policy.default)
-        with self._arrived:
-            self._received.append(ReceivedEmail(list(envelope.rcpt_tos), message))
-            self._arrived.notify_all()
+        if reply != ACCEPTED and self._refusals_left is not None:
+            self._refusals_left -= 1
+            if self._refusals_left <= 0:
+                self._reply = ACCEPTED
+        if reply == ACCEPTED:
+            content = envelope.original_content or envelope.content or b""
+            raw = content.encode() if isinstance(content, str) else content
+            message = message_from_bytes(raw, policy=policy.default)
+            with self._arrived:
+                self._received.append(ReceivedEmail(list(envelope.rcpt_tos), message))
+                self._arrived.notify_all()
         return reply
 
 
@@ -139,7 +134,5 @@ class _Controller(Controller):
 
     def _trigger_server(self) -> None:
         # start() connects to self.port to check the server answers: use the bound port.
-        if self.server is None:
-            raise RuntimeError("The SMTP server did not start.")
         self.port = cast(asyncio.Server, self.server).sockets[0].getsockname()[1]
         super()._trigger_server()

@@ -21,7 +21,7 @@ from django.db.models.functions import Now
 from django.utils.crypto import get_random_string
 
 from .models import WorkerHeartbeat
-from .recovery import recover_orphaned_tasks
+from .recovery import forget_dead_workers, recover_orphaned_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ class Heartbeat:
     def __enter__(self) -> Self:
         self.beat()
         recover_orphaned_tasks(self.stale_after)  # tasks left by a worker that died before us
+        forget_dead_workers(self.stale_after)
         self._thread.start()
         message = "Heartbeat of worker_id=%s every %gs; a worker silent for %gs is dead."
         logger.info(message, self.worker_id, self.interval, self.stale_after)

@@ -34,18 +34,23 @@ def recover_orphaned_tasks(stale_after: float) -> list[str]:
     """Put the tasks of dead workers back to READY (or fail them); return their ids."""
     # One clock for every host: the database's.
     cutoff = Now() - timedelta(seconds=stale_after)
-    recovered = []
-    if candidates := taskdb.running_before(cutoff):  # usually none: one cheap query
-        beating = WorkerHeartbeat.objects.filter(last_seen_at__gte=cutoff)
-        alive = set(beating.values_list("worker_id", flat=True))
-        recovered = [
-            str(row.id)
-            for row in candidates
-            if not (row.worker_ids and row.worker_ids[-1] in alive) and recover(row)
-        ]
-    # Forget dead workers; one that was only paused writes its row again.
-    WorkerHeartbeat.objects.filter(last_seen_at__lt=cutoff).delete()
+    candidates = taskdb.running_before(cutoff)
+    if not candidates:  # as a rule: this one read is all a heartbeat costs beside its write
+        return []
+    beating = WorkerHeartbeat.objects.filter(last_seen_at__gte=cutoff)
+    alive = set(beating.values_list("worker_id", flat=True))
+    recovered = [
+        str(row.id)
+        for row in candidates
+        if not (row.worker_ids and row.worker_ids[-1] in alive) and recover(row)
+    ]
+    forget_dead_workers(stale_after)
     return recovered
+
+
+def forget_dead_workers(stale_after: float) -> None:
+    """Delete the heartbeats of workers silent that long; one only paused writes its row again."""
+    WorkerHeartbeat.objects.filter(last_seen_at__lt=Now() - timedelta(seconds=stale_after)).delete()
 
 
 def recover(orphan: taskdb.TaskRow) -> bool:

@@ -49,27 +49,28 @@ class Wakeup:
     ) -> None:
         self.close()
 
-    def wait(self, timeout: float) -> None:
-        """Return when notified of a ready task of ours, or after `timeout` seconds."""
+    def wait(self, timeout: float) -> bool:
+        """Return True when notified of a ready task of ours; False after `timeout` seconds."""
         if not self.enabled:
             time.sleep(timeout)
-            return
+            return False
         deadline = time.monotonic() + timeout
         try:
             if self._connection is None:
                 # Listening starts now: a task readied before it sent its notification
                 # to nobody. Return, for the worker to look for tasks once more.
                 self._listen()
-                return
+                return False
             listener = self._connection
             while (remaining := deadline - time.monotonic()) > 0:
                 for notify in listener.notifies(timeout=remaining, stop_after=1):
                     if "*" in self.queue_names or notify.payload in self.queue_names:
-                        return
+                        return True
         except psycopg.Error:
             # Look for tasks now (one may have been missed), then listen again.
             logger.warning("The wake-up connection failed; opening another.", exc_info=True)
             self.close()
+        return False
 
     def _listen(self) -> None:
         """Open the listening connection (as Django opens its own) and LISTEN."""

@@ -39,17 +39,18 @@ class Wakeup:
     ) -> None:
         pass
 
-    def wait(self, timeout: float) -> None:
-        """Return once another connection committed a write, or after `timeout` seconds."""
+    def wait(self, timeout: float) -> bool:
+        """Return True once another connection committed a write; False after `timeout` s."""
         deadline = time.monotonic() + timeout
         if not self.enabled:
             time.sleep(timeout)
-            return
+            return False
         version = data_version()
         while (remaining := deadline - time.monotonic()) > 0:
             time.sleep(min(CHECK_SECONDS, remaining))
             if data_version() != version:
-                return
+                return True
+        return False
 
 
 def data_version() -> int:

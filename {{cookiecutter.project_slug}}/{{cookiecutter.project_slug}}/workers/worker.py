@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.tasks import TaskContext, TaskResultStatus
 from django.tasks.base import TaskError
 from django.tasks.signals import task_started
@@ -47,11 +47,21 @@ class Worker(taskdb.DBWorker):
         """Run tasks until stopped (or, in batch mode, until none is ready)."""
         queues = ",".join(self.queue_names)
         logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, queues)
+        woken = False
         while self.running:
-            close_old_connections()  # replaces a connection the database dropped or aged
-            claimed = taskdb.claim(
-                self.worker_id, self.queue_names, self.excluded_queue_names, self.backend_name
-            )
+            # Replace a connection the database dropped or that aged; not when woken for a
+            # task: its health check would cost a round trip before the claim.
+            if not woken:
+                close_old_connections()
+            try:
+                claimed = taskdb.claim(
+                    self.worker_id, self.queue_names, self.excluded_queue_names, self.backend_name
+                )
+            except DatabaseError:
+                if not woken:
+                    raise
+                woken = False  # the connection broke while the worker waited: check, retry
+                continue
             if claimed is not None:
                 self.run_task(claimed)
             done = (self.batch and claimed is None) or self._run_tasks == self.max_tasks
@@ -59,8 +69,7 @@ class Worker(taskdb.DBWorker):
                 logger.info("Worker worker_id=%s ran %d task(s): exiting.", self.worker_id,
                             self._run_tasks)  # fmt: skip
                 return
-            if claimed is None:
-                self.wakeup.wait(self.seconds_until_next_look())
+            woken = claimed is None and self.wakeup.wait(self.seconds_until_next_look())
 
     def seconds_until_next_look(self) -> float:
         """The poll interval, or less if a deferred task is due before then."""
