@@ -14,7 +14,8 @@ it is assigned (`TASKS = {...}`, `DATABASES["default"]["CONN_MAX_AGE"] = ...`).
 `procfile` gives the command of a Procfile line; `constant` a module-level constant
 of a file of the project (`path NAME`). `bench` gives a figure of the
 committed benchmark results (docs/benchmarks/results.csv): measurement, database
-and case, then optionally the column (value, p95, p99, ratio; default value).
+and case, then optionally the column (value, p95, p99, ratio, ratio_low, ratio_high;
+default value).
 A fact that cannot be found is an error, and the build fails.
 
     ```{queues-matrix}
@@ -187,7 +188,7 @@ class BenchRole(FactRole):
                     case,
                 ):
                     key = column[0] if column else "value"
-                    unit = "x" if key == "ratio" else row["unit"]
+                    unit = "x" if key.startswith("ratio") else row["unit"]
                     return [nodes.Text(figure(float(row[key]), unit))]
         raise Unknown("no such row in docs/benchmarks/results.csv")
 
