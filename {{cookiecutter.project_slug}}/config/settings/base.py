@@ -93,11 +93,9 @@ DATABASES: dict[str, dict[str, Any]] = {
     )
 }
 {%- endif %}
-# Keep connections open between requests and between a worker's polls: a worker
-# calls close_old_connections() on every loop, so with CONN_MAX_AGE = 0 it would
-# reconnect for every task (the docs' benchmarks page measures what that costs).
-# Health checks replace a connection the server dropped instead of failing the
-# next query.
+# Keep connections open between requests and a worker's polls (with 0, a worker
+# reconnects for every task: see the docs' benchmarks page); health checks replace
+# a connection the server dropped instead of failing the next query.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
@@ -183,17 +181,16 @@ REPORT_SECONDS_PER_DAY = env.float("REPORT_SECONDS_PER_DAY", default=0.0)
 
 # The scheduler (`python -m manage scheduler`, the scheduling app)
 # https://django-crontask.readthedocs.io/
-# Tasks declared with @cron are enqueued on their own queues at these times, in
-# TIME_ZONE. A crontab, optionally with a seconds field first; days of the week
-# by name (Mon-Sun). A tick missed while the scheduler is down is not replayed.
+# Tasks declared with @cron are enqueued at these times, in TIME_ZONE: a crontab,
+# optionally with a seconds field first, days of the week by name (Mon-Sun). A
+# tick missed while the scheduler is down is not replayed.
 MONTHLY_REPORT_CRON = env("MONTHLY_REPORT_CRON", default="0 3 1 * *")
 TASK_RESULTS_PRUNE_CRON = env("TASK_RESULTS_PRUNE_CRON", default="30 2 * * *")
 # Task results finished more days ago than this are pruned, with the project's rows about them.
 TASK_RESULTS_MAX_AGE_DAYS = env.int("TASK_RESULTS_MAX_AGE_DAYS", default=14)
-# One scheduler per database: it holds a lease of LOCK_TIMEOUT seconds in the
-# database, renewed every LOCK_REFRESH_INTERVAL. Another scheduler waits
-# LOCK_BLOCKING_TIMEOUT seconds for the lease (a crashed one's runs out), then
-# exits with an error (scheduling/lease.py).
+# One scheduler per database: it holds a lease of LOCK_TIMEOUT seconds, renewed
+# every LOCK_REFRESH_INTERVAL; another waits LOCK_BLOCKING_TIMEOUT seconds for it
+# (a crashed one's runs out), then exits with an error (scheduling/lease.py).
 CRONTASK = {
     "LOCK_TIMEOUT": env.float("CRONTASK_LOCK_TIMEOUT", default=10.0),
     "LOCK_REFRESH_INTERVAL": env.float("CRONTASK_LOCK_REFRESH_INTERVAL", default=5.0),

@@ -1,12 +1,9 @@
 """A worker's heartbeat: a row in the database that a thread refreshes every second or so.
 
 A thread beats, not the worker's loop, which stands still while a task runs. At
-each beat it also runs crash recovery (recovery.py), so the task of a worker
-that died runs again seconds later; and it ends the process if the running task
-outlives its time limit by OVERDUE_GRACE_SECONDS (stuck where no signal reaches).
-
-The first beat comes before the worker claims a task; leaving deletes the row.
-SIGKILL leaves it to go stale: that is how the others learn the worker is gone.
+each beat it also runs crash recovery (recovery.py), and it ends the process if
+the running task outlives its time limit by OVERDUE_GRACE_SECONDS (stuck where
+no signal reaches). Leaving deletes the row; after SIGKILL, it goes stale.
 """
 
 import logging
@@ -31,12 +28,8 @@ EXIT_OVERDUE = 70  # the exit status of a worker stopped for a task past its lim
 
 
 def unique_worker_id(name: str) -> str:
-    """`name` plus this process's pid and a random tag: "emails@web-1:4242:x7Kq2b".
-
-    Every process of a Procfile line has the same name, and a restarted container
-    keeps its hostname and pid: the tag keeps a new process from inheriting the
-    heartbeat of a dead one.
-    """
+    """`name`, pid and a random tag ("emails@web-1:4242:x7Kq2b"): a restarted container
+    keeps its hostname and pid, and must not inherit the heartbeat of the dead process."""
     suffix = f":{os.getpid()}:{get_random_string(6)}"
     return name[: WORKER_ID_MAX_LENGTH - len(suffix)] + suffix
 

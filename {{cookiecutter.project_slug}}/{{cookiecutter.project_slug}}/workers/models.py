@@ -9,11 +9,7 @@ from .taskdb import TaskRow
 
 
 class WorkerHeartbeat(models.Model):
-    """A running worker process; `last_seen_at` moves forward while it lives.
-
-    Written by the worker itself (see heartbeat.py), with the database's clock,
-    so workers on hosts whose clocks disagree are still judged fairly.
-    """
+    """A running worker process; its heartbeat.py moves `last_seen_at` by the database's clock."""
 
     # As the worker records it in the task's worker_ids: unique per process.
     worker_id = models.CharField(max_length=64, primary_key=True)
@@ -29,11 +25,10 @@ class WorkerHeartbeat(models.Model):
 
 
 class TaskAttempt(models.Model):
-    """One run of a task that did not succeed: it raised, timed out, or lost its worker.
+    """One run of a task that failed: it raised, timed out, or lost its worker.
 
-    django-tasks-db keeps only a task's last error; a task that is retried (or
-    recovered after a crash) runs several times under one id, and each of those
-    runs that failed is recorded here, for its status page and the admin.
+    django-tasks-db keeps only a task's last error; a retried or recovered task
+    runs several times under one id, and its status page shows each failed run.
     """
 
     task_id = models.CharField(max_length=64, db_index=True)

@@ -2,14 +2,12 @@
 
 A task is orphaned when it has been RUNNING for over `stale_after` seconds on
 a worker (the last of its worker_ids) with no heartbeat as recent. It goes back
-to READY under the same id, for the next worker of its queue; after
-MAX_LOST_WORKERS lost workers (a task that kills them, say by exhausting memory)
-it fails with WorkerLost instead. Each lost attempt is recorded (TaskAttempt).
+to READY under the same id; after MAX_LOST_WORKERS lost workers (a task that
+kills them, say by exhausting memory) it fails with WorkerLost instead.
 
 Every worker runs this at each heartbeat. Concurrent runs are safe: a task
-changes only if, under a row lock, it is still RUNNING the same attempt.
-Guarantee: at-least-once. A worker only slow to beat (a paused VM) may finish a
-task that another runs again.
+changes only if, under a row lock, it is still RUNNING the same attempt. A
+worker only slow to beat (a paused VM) may finish a task that another runs again.
 """
 
 import logging

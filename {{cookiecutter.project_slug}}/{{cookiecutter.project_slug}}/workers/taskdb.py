@@ -1,10 +1,9 @@
 """The one module that knows django-tasks-db's internals.
 
-django-tasks-db has no public API for what this app adds beside it: our own
-worker loop, putting a task back to READY (a retry, a crash recovered), failing
-a task from outside its worker, and the queries recovery and pruning need. All
-of it goes through here (an import contract in pyproject.toml checks it), so an
-upgrade of the backend means reading this one file again.
+django-tasks-db has no public API for what this app adds: our own worker loop,
+putting a task back to READY, failing it from outside its worker, the queries
+recovery and pruning need. All of it goes through here (an import contract in
+pyproject.toml checks it): an upgrade of the backend means reading this file again.
 """
 
 import uuid

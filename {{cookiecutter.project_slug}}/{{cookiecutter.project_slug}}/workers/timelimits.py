@@ -1,11 +1,9 @@
 """Stop a task that runs past its time limit, and let the worker go on.
 
-The worker runs each task in its main thread; a SIGALRM timer set for the
-task's limit raises TimeLimitExceeded there, wherever the task is (a sleep, a
-socket, a loop). The task fails with it, or is retried if its policy says so,
-and the worker takes its next task. C code that never returns to Python cannot
-be interrupted: the heartbeat thread then ends the process (heartbeat.py), and
-another worker runs the task again, as after any crash.
+A SIGALRM timer raises TimeLimitExceeded in the task (the worker's main thread),
+wherever it is: a sleep, a socket, a loop. C code that never returns to Python
+cannot be interrupted: the heartbeat thread then ends the process (heartbeat.py)
+and another worker runs the task again, as after any crash.
 """
 
 import signal

@@ -6,12 +6,11 @@ retried, or recovered after a crash. PostgreSQL delivers a notification only
 when the transaction that sent it commits, so a worker never wakes before the
 task's row is visible, and a rolled-back enqueue wakes nobody.
 
-Each worker listens on a connection of its own and waits on it (no CPU, no
-queries) until a notification names one of its queues, or until its poll
-interval is up. That poll is the safety net: a notification missed (the
-listening connection dropped, and is opened again) delays a task by at most one
-interval. Several workers of one queue all wake; one claims the task, and the
-others, finding nothing (SKIP LOCKED), go back to waiting.
+Each worker waits on a listening connection of its own (no CPU, no queries)
+until a notification names one of its queues, or its poll interval is up: the
+safety net, should a notification be missed while that connection is replaced.
+Workers of one queue all wake; one claims the task (SKIP LOCKED), the others
+wait again.
 
 `python -m manage worker --no-wakeup` turns this off: the worker then polls
 every `--interval` seconds, as django-tasks-db's db_worker does.
@@ -19,7 +18,6 @@ every `--interval` seconds, as django-tasks-db's db_worker does.
 
 import logging
 import time
-from types import TracebackType
 from typing import Self
 
 import psycopg
@@ -41,12 +39,7 @@ class Wakeup:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def wait(self, timeout: float) -> bool:

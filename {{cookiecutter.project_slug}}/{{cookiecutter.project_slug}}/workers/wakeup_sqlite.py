@@ -1,20 +1,16 @@
 """Wake a waiting worker soon after someone writes to the database: SQLite's data_version.
 
-SQLite has no notifications between processes. But it counts commits:
-`PRAGMA data_version` changes when another connection has committed a write.
-Reading it takes no lock and no I/O beyond the shared WAL index, unlike
-looking for a task, which takes SQLite's one write lock (BEGIN EXCLUSIVE) and
-so queues behind the web server's writes. A waiting worker reads it every
-CHECK_SECONDS and looks for tasks only when something was written (an
-enqueue, a retry, another worker's heartbeat), or after its poll interval at
-the latest. The figures behind CHECK_SECONDS are on the docs' benchmarks page.
+SQLite has no notifications between processes, but `PRAGMA data_version`
+changes when another connection commits. Reading it takes no lock, unlike
+looking for a task (BEGIN EXCLUSIVE, behind the web server's writes). A waiting
+worker reads it every CHECK_SECONDS (see the docs' benchmarks page) and looks
+for tasks once something was written, or after its poll interval at the latest.
 
 `python -m manage worker --no-wakeup` turns this off: the worker then looks for
 tasks every `--interval` seconds, as django-tasks-db's db_worker does.
 """
 
 import time
-from types import TracebackType
 from typing import Self
 
 from django.db import connection
@@ -31,12 +27,7 @@ class Wakeup:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         pass
 
     def wait(self, timeout: float) -> bool:

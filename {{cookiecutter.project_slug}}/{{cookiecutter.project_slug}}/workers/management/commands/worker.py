@@ -2,21 +2,10 @@
 
     python -m manage worker --queue-name emails --worker-id "emails@$(hostname)"
 
-Takes db_worker's options (`--queue-name`, `--interval`, `--batch`,
-`--max-tasks`, `--exclude-queues`, ...) and stops as it does: SIGTERM or
-Ctrl+C lets the running task finish, a second one stops it at once (here the
-task goes back to READY). In addition the worker:
-
-- is woken when a task is ready (wakeup.py), and polls only every `--interval`
-  seconds (WORKER_POLL_SECONDS) as a safety net; `--no-wakeup` turns that off;
-- runs each task within its time limit, and retries it as its policy says;
-- beats every WORKER_HEARTBEAT_SECONDS, and at each beat runs again the tasks
-  of workers silent for WORKER_STALE_AFTER_SECONDS;
-- gets a worker id unique to this process (`emails@web-1:4242:x7Kq2b`).
-
-It never reloads itself on code changes (db_worker's `--reload`): a reload
-would kill the running task. Restart it instead (Ctrl+C, `honcho start`).
-If its database goes away for good, it exits non-zero for its supervisor to
+Takes db_worker's options and stops as it does: SIGTERM or Ctrl+C lets the
+running task finish, a second one puts it back to READY. What it adds is in
+worker.py. It never reloads on code changes (a reload would kill the running
+task), and it exits non-zero if its database goes away, for its supervisor to
 restart it.
 """
 
