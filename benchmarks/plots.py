@@ -29,6 +29,15 @@ def log_axis(axis) -> None:
     axis.set_minor_formatter(ticker.NullFormatter())
 
 
+def share_axes(ax: Axes, xlabel: str, ylabel: str) -> None:
+    """Axes of cumulative shares: milliseconds on a log scale, a legend at the lower right."""
+    ax.set_xscale("log")
+    log_axis(ax.xaxis)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, loc="lower right")
+
+
 def panels(
     results: Sequence[dict], title: str, rows: int = 1, width: float = 5.5
 ) -> tuple[Figure, list[list[Axes]]]:
@@ -63,11 +72,7 @@ def wakeup(results: Sequence[dict], path: Path) -> None:
             pickup_ax.axvline(PICKUP_P50_MS, color="#888", linestyle=":", linewidth=1)
             pickup_ax.axvline(PICKUP_P99_MS, color="#888", linestyle="--", linewidth=1)
         for ax, what in ((pickup_ax, "pickup"), (email_ax, "welcome email")):
-            ax.set_xscale("log")
-            log_axis(ax.xaxis)
-            ax.set_xlabel(f"{what}, ms (log scale)")
-            ax.set_ylabel("share of tasks")
-            ax.legend(fontsize=8, loc="lower right")
+            share_axes(ax, f"{what}, ms (log scale)", "share of tasks")
     figure.savefig(path, dpi=DPI)
     plt.close(figure)
 
@@ -154,11 +159,7 @@ def isolation(results: Sequence[dict], path: Path) -> None:
     for (ax,), result in zip(columns, results, strict=True):
         for setup, values in result["isolation"]["samples"].items():
             share_within(ax, values, setup)
-        ax.set_xscale("log")
-        log_axis(ax.xaxis)
-        ax.set_xlabel("ms (log scale)")
-        ax.set_ylabel("share of emails")
-        ax.legend(fontsize=8, loc="lower right")
+        share_axes(ax, "ms (log scale)", "share of emails")
     figure.savefig(path, dpi=DPI)
     plt.close(figure)
 
