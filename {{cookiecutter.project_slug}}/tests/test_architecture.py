@@ -1,10 +1,5 @@
-"""The apps depend on each other one way only, as [tool.importlinter] in pyproject.toml says.
-
-accounts, reports and hello use the task plumbing (taskstatus, then workers);
-the plumbing never imports an app, and only workers/taskdb.py imports
-django-tasks-db. An import against these contracts fails this test, with the
-offending line (the same check as `lint-imports` on the command line).
-"""
+"""The apps depend on each other one way only, as [tool.importlinter] in pyproject.toml says:
+an import against these contracts fails this test, as it fails `lint-imports`."""
 
 from django.conf import settings
 from importlinter.cli import lint_imports

@@ -9,6 +9,7 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.tasks import Task
+from django.utils.module_loading import module_has_submodule
 
 from .support import procfile
 
@@ -17,13 +18,10 @@ def project_tasks() -> list[Task]:
     """Every task defined in a `tasks` module of the project's apps."""
     tasks = []
     for app in apps.get_app_configs():
-        if not app.name.startswith("{{ cookiecutter.project_slug }}."):
-            continue
-        try:
+        in_project = app.name.startswith("{{ cookiecutter.project_slug }}.")
+        if in_project and module_has_submodule(app.module, "tasks"):
             module = import_module(f"{app.name}.tasks")
-        except ModuleNotFoundError:
-            continue
-        tasks += [value for value in vars(module).values() if isinstance(value, Task)]
+            tasks += [value for value in vars(module).values() if isinstance(value, Task)]
     return tasks
 
 

@@ -1,9 +1,8 @@
 """The end-to-end harness: the site, real workers, a real SMTP server and a browser.
 
-Chromium drives the site that pytest-django's `live_server` serves. Tasks run in
-real worker processes, one per Procfile line of the `emails` and `reports`
-queues, on the test database; the `emails` worker sends to the SMTP server in
-this process. Each scenario starts with an empty database and idle workers.
+Chromium drives the site that pytest-django's `live_server` serves. The Procfile's workers of
+the `emails` and `reports` queues run its tasks on the test database, and send email to the SMTP
+server in this process. Each scenario starts with an empty database and idle workers.
 """
 
 import os
@@ -25,7 +24,11 @@ E2E_ENVIRONMENT = {"EMAIL_RETRY_DELAYS": "0.5,0.5", "REPORT_SECONDS_PER_DAY": "0
 # A distribution's Chromium in a container needs these (Playwright's own build sets them).
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]  # fmt: skip
-OUTPUT_OF_WORKERS = pytest.StashKey[dict[WorkerProcess, int]]()
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Every test in this folder is an end-to-end scenario: `pytest -m e2e` runs them alone."""
+    item.add_marker(pytest.mark.e2e)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -75,21 +78,15 @@ def workers(request, transactional_db: None, task_workers: list[WorkerProcess]) 
     so that none runs into the next scenario's empty database."""
     for worker in task_workers:
         assert worker.is_running, f"{worker.line.name} is not running:\n{worker.output()}"
-    request.node.stash[OUTPUT_OF_WORKERS] = {w: w.log_position() for w in task_workers}
+    since = {worker: len(worker.output()) for worker in task_workers}
     yield task_workers
     unfinished = TaskRow.objects.filter(queue_name__in=QUEUES, status__in=["READY", "RUNNING"])
-    wait_until(lambda: not unfinished.exists(), timeout=30, waiting_for="the workers to finish")
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    """A failed scenario's report shows what the workers printed during it."""
-    report = yield
-    if report.failed and OUTPUT_OF_WORKERS in item.stash:
-        for worker, since in item.stash[OUTPUT_OF_WORKERS].items():
-            output = worker.output(since) or "(nothing)\n"
-            report.sections.append((f"Captured output of worker {worker.line.name}", output))
-    return report
+    try:
+        wait_until(lambda: not unfinished.exists(), timeout=30, waiting_for="the workers to finish")
+    finally:  # a failed scenario's report shows what the workers printed during it
+        for worker in task_workers:
+            output = worker.output()[since[worker] :] or "(nothing)\n"
+            request.node.add_report_section("teardown", f"output of {worker.line.name}", output)
 
 
 @pytest.fixture
@@ -98,13 +95,9 @@ def site_url(live_server) -> str:
 
 
 @pytest.fixture
-def screenshot(pytestconfig: pytest.Config) -> Callable[[Page, str], None]:
+def screenshot(pytestconfig: pytest.Config) -> Callable[[Page, str], object]:
     """`screenshot(page, "register.png")`: the page, for the tutorial, in test-results/screenshots/
     (or E2E_SCREENSHOT_DIR)."""
     default = Path(pytestconfig.getoption("--output")) / "screenshots"
     folder = Path(os.environ.get("E2E_SCREENSHOT_DIR") or default)
-
-    def take(page: Page, name: str) -> None:
-        page.screenshot(path=folder / name, full_page=True)
-
-    return take
+    return lambda page, name: page.screenshot(path=folder / name, full_page=True)

@@ -12,14 +12,12 @@ TASK_STATUS_PAGE = re.compile(r"/tasks/[^/]+/$")
 REPORT_PAGE = re.compile(r"/reports/\d+/$")
 
 
-def fill_in_registration(
-    page: Page, site_url: str, email: str, password: str = PASSWORD, confirmation: str = ""
-) -> None:
+def fill_in_registration(page: Page, site_url: str, email: str, confirmation: str = "") -> None:
     """Open the registration page and fill in the form, without sending it yet."""
     page.goto(site_url + reverse("register"))
     page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password1]").fill(password)
-    page.locator("input[name=password2]").fill(confirmation or password)
+    page.locator("input[name=password1]").fill(PASSWORD)
+    page.locator("input[name=password2]").fill(confirmation or PASSWORD)
 
 
 def register(page: Page, site_url: str, email: str) -> str:

@@ -8,8 +8,6 @@ from {{ cookiecutter.project_slug }}.workers.taskdb import TaskRow
 
 from .steps import PASSWORD, fill_in_registration
 
-pytestmark = pytest.mark.e2e
-
 # Django's message, with a typographic apostrophe.
 PASSWORDS_DIFFER = "The two password fields didn\N{RIGHT SINGLE QUOTATION MARK}t match."
 
@@ -26,11 +24,9 @@ PASSWORDS_DIFFER = "The two password fields didn\N{RIGHT SINGLE QUOTATION MARK}t
 def test_bad_input_shows_its_form_error_and_enqueues_nothing(
     page: Page, site_url: str, email: str, confirmation: str, error: str
 ):
-    """Someone fills in the registration form wrongly: an address that is not
-    one, an address already registered, or a confirmation that differs from the
-    password. The form comes back with the error next to the field, nobody new
-    is registered and no task is enqueued, so no email will be sent.
-    """
+    """Someone fills in the registration form wrongly: an address that is not one, an address
+    already registered, or a confirmation that differs from the password. The form comes back
+    with the error next to the field, nobody new is registered and no task is enqueued."""
     User.objects.create_user("taken@example.com", PASSWORD)
 
     fill_in_registration(page, site_url, email, confirmation=confirmation)

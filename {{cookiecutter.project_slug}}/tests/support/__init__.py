@@ -1,1 +1,0 @@
-"""What the tests need beside Django and pytest: a task backend, SMTP, worker processes."""

@@ -1,10 +1,8 @@
 """A task backend for tests: it captures enqueued tasks and runs them on demand.
 
-Django's own test backends do not fit a test that enqueues, inspects, then runs:
-DummyBackend never runs a task and keeps results per thread; ImmediateBackend
-runs the task inside enqueue() and cannot look a result up later. This one keeps
-every result in one process-wide dict (a live server's request threads enqueue
-too), answers get_result() (so status pages work), and runs tasks when told to.
+Django's DummyBackend never runs a task (and keeps results per thread); ImmediateBackend runs
+it inside enqueue() and cannot look it up later. This one keeps every result in one dict for
+the whole process (a live server's threads enqueue too), and runs tasks when told to.
 """
 
 import threading
@@ -50,10 +48,21 @@ class CaptureBackend(BaseTaskBackend):
                 raise TaskResultDoesNotExist(result_id)
             return copy(self._results[result_id])  # copy() keeps the return value; replace() not
 
-    def results(self) -> list[TaskResult]:
-        """Every captured result, oldest first."""
+    def results(self, task: Task | None = None) -> list[TaskResult]:
+        """Every captured result (of `task`, if given), oldest first."""
         with self._lock:
-            return [copy(result) for result in self._results.values()]
+            results = [copy(result) for result in self._results.values()]
+        return [r for r in results if task is None or r.task.name == task.name]
+
+    def ready(self, task: Task | None = None) -> list[TaskResult]:
+        return [r for r in self.results(task) if r.status == TaskResultStatus.READY]
+
+    def run_all(self) -> list[TaskResult]:
+        """Run every READY task, including those the runs enqueue; return their outcomes."""
+        finished = []
+        while ready := self.ready():
+            finished += [self.run(result.id) for result in ready]
+        return finished
 
     def run(self, result_id: str) -> TaskResult:
         """Run one captured task as a worker would, and store its outcome."""
@@ -71,9 +80,8 @@ class CaptureBackend(BaseTaskBackend):
             value = result.task.call(*context, *result.args, **result.kwargs)
         except Exception as error:
             path = f"{type(error).__module__}.{type(error).__qualname__}"
-            failure = TaskError(
-                exception_class_path=path, traceback="".join(format_exception(error))
-            )
+            trace = "".join(format_exception(error))
+            failure = TaskError(exception_class_path=path, traceback=trace)
             result = replace(result, status=TaskResultStatus.FAILED, finished_at=timezone.now(),
                              errors=[*result.errors, failure])  # fmt: skip
         else:
@@ -89,6 +97,5 @@ class CaptureBackend(BaseTaskBackend):
 
     @classmethod
     def clear(cls) -> None:
-        """Forget every captured task."""
         with cls._lock:
             cls._results.clear()

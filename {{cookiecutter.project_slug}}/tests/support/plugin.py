@@ -5,51 +5,30 @@ from typing import Any
 
 import pytest
 from django.db import connections
-from django.tasks import Task, TaskResult, TaskResultStatus, task_backends
+from django.tasks import TaskResult, task_backends
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.hello.tasks import say_hello
+from {{ cookiecutter.project_slug }}.taskstatus.models import OwnedTask
 
 from .backend import CaptureBackend
 from .smtp import SMTPServer
 
 
-class CapturedTasks:
-    """What the code under test enqueued, and a way to run it."""
-
-    def __init__(self, backend: CaptureBackend) -> None:
-        self.backend = backend
-
-    def results(self, task: Task | None = None) -> list[TaskResult]:
-        """Every captured result (of `task`, if given), oldest first."""
-        return [r for r in self.backend.results() if task is None or r.task.name == task.name]
-
-    def ready(self, task: Task | None = None) -> list[TaskResult]:
-        """The captured results still waiting to run."""
-        return [r for r in self.results(task) if r.status == TaskResultStatus.READY]
-
-    def run_all(self) -> list[TaskResult]:
-        """Run every READY task, including those the runs enqueue; return their outcomes."""
-        finished = []
-        while ready := self.ready():
-            finished += [self.backend.run(result.id) for result in ready]
-        return finished
-
-
 @pytest.fixture
-def captured_tasks(settings: Any) -> Iterator[CapturedTasks]:
+def captured_tasks(settings: Any) -> Iterator[CaptureBackend]:
     """Capture the tasks the test enqueues, until it runs them (`captured_tasks.run_all()`)."""
     backend, queues = "tests.support.backend.CaptureBackend", settings.TASKS["default"]["QUEUES"]
     settings.TASKS = {"default": {"BACKEND": backend, "QUEUES": queues}}
     CaptureBackend.clear()
     capture = task_backends["default"]
     assert isinstance(capture, CaptureBackend)
-    yield CapturedTasks(capture)
+    yield capture
     CaptureBackend.clear()
 
 
 @pytest.fixture
 def ada(db: None) -> User:
-    """A registered user."""
     return User.objects.create_user("ada@example.com", "correct horse battery staple")
 
 
@@ -57,6 +36,14 @@ def ada(db: None) -> User:
 def grace(db: None) -> User:
     """Another registered user, who must not see Ada's things."""
     return User.objects.create_user("grace@example.com", "correct horse battery staple")
+
+
+@pytest.fixture
+def adas_task(ada: User, captured_tasks: CaptureBackend) -> TaskResult:
+    """A task of Ada's, READY (captured)."""
+    result = say_hello.enqueue("Ada")
+    OwnedTask.objects.create(task_id=result.id, owner=ada, title="Hello, Ada")
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -76,16 +63,12 @@ def smtp(smtp_server: SMTPServer) -> Iterator[SMTPServer]:
 @pytest.fixture(scope="session")
 def worker_environment(django_db_setup: None, smtp_server: SMTPServer) -> dict[str, str]:
     """What a worker process needs to share the test database and send to the SMTP server."""
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.test", "SMTP_PORT": str(smtp_server.port)}
     database = connections["default"].settings_dict
 {%- if cookiecutter.database == "sqlite" %}
-    test_database = {"SQLITE_PATH": str(database["NAME"])}
+    return {**env, "SQLITE_PATH": str(database["NAME"])}
 {%- else %}
     user = f"{database['USER']}:{database['PASSWORD'] or ''}"
     url = f"postgres://{user}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    test_database = {"DATABASE_URL": url}
+    return {**env, "DATABASE_URL": url}
 {%- endif %}
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "SMTP_PORT": str(smtp_server.port),
-        **test_database,
-    }

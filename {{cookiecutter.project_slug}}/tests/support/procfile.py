@@ -1,18 +1,14 @@
-"""The Procfile's lines, read the way honcho reads them, for tests that start its processes.
+"""The Procfile's lines, read as honcho reads them: the tests start what production starts,
+and the settings invariants check the queues its workers serve."""
 
-If the Procfile changes which queues a worker serves or how it is started, the
-tests that start workers from it, and the settings invariants, see the change.
-"""
-
-import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from honcho.environ import parse_procfile
 
 PROCFILE = Path(settings.BASE_DIR) / "Procfile"
-LINE = re.compile(r"^(?P<name>[\w-]+):\s*(?P<command>.+)$")
 
 
 @dataclass(frozen=True)
@@ -36,11 +32,9 @@ class Process:
 
 
 def processes(procfile: Path = PROCFILE) -> dict[str, Process]:
-    """Every line of the Procfile, by name."""
-    lines = (LINE.match(line) for line in procfile.read_text().splitlines())
-    return {m["name"]: Process(m["name"], m["command"]) for m in lines if m}
+    parsed = parse_procfile(procfile.read_text()).processes
+    return {name: Process(name, command) for name, command in parsed.items()}
 
 
 def workers(procfile: Path = PROCFILE) -> dict[str, Process]:
-    """The Procfile's worker lines, by name."""
     return {name: line for name, line in processes(procfile).items() if line.is_worker}

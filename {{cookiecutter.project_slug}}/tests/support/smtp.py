@@ -1,9 +1,9 @@
-"""An SMTP server (aiosmtpd) in the test process, for the emails that worker processes send.
+"""An SMTP server (aiosmtpd) in the test process, for the emails that worker processes send
+(Django's locmem outbox lives in one process).
 
-Django's locmem outbox lives in one process. A test reads what arrived with
-`smtp.wait_for_messages(1, to="ada@example.com")`; it can refuse mail
-(`with smtp.refusing(TRY_LATER, times=2):`) or hold it (`with smtp.holding():`,
-so that the task sending it stays RUNNING until the block ends).
+A test reads what arrived with `smtp.wait_for_messages(1, to="ada@example.com")`; it can refuse
+mail (`with smtp.refusing(TRY_LATER, times=2):`) or hold it (`with smtp.holding():`, so that
+the task sending it stays RUNNING until the block ends).
 """
 
 import asyncio
@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from itertools import repeat
 from typing import Self, cast
 
 from aiosmtpd.controller import Controller
@@ -39,30 +40,23 @@ class ReceivedEmail:
         return str(body.get_content()) if body else ""
 
 
-class SMTPServer:
-    """Receives email on 127.0.0.1 at a free port; records, refuses or holds messages."""
-
-    host = "127.0.0.1"
+class SMTPServer(Controller):
+    """Receives email on 127.0.0.1 as its own aiosmtpd handler; records, refuses or holds it."""
 
     def __init__(self, port: int = 0, hold_timeout: float = 30) -> None:
+        super().__init__(self, hostname="127.0.0.1", port=port)
         self.hold_timeout = hold_timeout
-        self._controller = _Controller(self, hostname=self.host, port=port)
         self._received: list[ReceivedEmail] = []
         self._arrived, self._released = threading.Condition(), threading.Event()
-        self._reply, self._refusals_left = ACCEPTED, cast(int | None, None)  # None: refuse all
         self.reset()
 
-    @property
-    def port(self) -> int:
-        return self._controller.port
-
     def __enter__(self) -> Self:
-        self._controller.start()
+        self.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self._released.set()  # let a held message finish before the loop stops
-        self._controller.stop()
+        self.stop()
 
     @property
     def messages(self) -> list[ReceivedEmail]:
@@ -90,17 +84,17 @@ class SMTPServer:
         """Forget messages, accept mail again and release held messages."""
         with self._arrived:
             self._received.clear()
-        self._reply, self._refusals_left = ACCEPTED, None
+        self._refusals: Iterator[str] = iter(())
         self._released.set()
 
     @contextmanager
     def refusing(self, reply: str = REFUSED, times: int | None = None) -> Iterator[None]:
         """Refuse messages with `reply` (an SMTP error) in the block: all, or the first `times`."""
-        self._reply, self._refusals_left = reply, times
+        self._refusals = repeat(reply) if times is None else repeat(reply, times)
         try:
             yield
         finally:
-            self._reply, self._refusals_left = ACCEPTED, None
+            self._refusals = iter(())
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -114,11 +108,7 @@ class SMTPServer:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         """aiosmtpd calls this once a whole message arrived; the reply goes to the sender."""
         await asyncio.to_thread(self._released.wait, self.hold_timeout)
-        reply = self._reply
-        if reply != ACCEPTED and self._refusals_left is not None:
-            self._refusals_left -= 1
-            if self._refusals_left <= 0:
-                self._reply = ACCEPTED
+        reply = next(self._refusals, ACCEPTED)
         if reply == ACCEPTED:
             content = envelope.original_content or envelope.content or b""
             raw = content.encode() if isinstance(content, str) else content
@@ -128,11 +118,7 @@ class SMTPServer:
                 self._arrived.notify_all()
         return reply
 
-
-class _Controller(Controller):
-    """aiosmtpd's threaded controller, able to listen on a free port (port=0)."""
-
     def _trigger_server(self) -> None:
-        # start() connects to self.port to check the server answers: use the bound port.
+        # start() checks the server answers at self.port: the port bound (a free one, for port=0).
         self.port = cast(asyncio.Server, self.server).sockets[0].getsockname()[1]
         super()._trigger_server()

@@ -1,9 +1,5 @@
-"""Keep the SQLite test database in a file when a test will start worker processes.
-
-Another process cannot open an in-memory database. This runs before any test
-creates the test database, so every test of the run then uses the file; runs
-without such tests keep the faster in-memory one.
-"""
+"""Keep the SQLite test database in a file when a test will start worker processes, which
+cannot open an in-memory database (then every test of the run uses the file)."""
 
 import shutil
 import tempfile

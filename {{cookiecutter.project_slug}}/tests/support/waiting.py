@@ -1,8 +1,8 @@
 """Wait for a condition, never for a fixed time.
 
-A test that sleeps for a fixed time is slow when the machine is fast and flaky
-when it is slow. `wait_until` polls a condition instead, returns as soon as it
-holds, and when it never does, fails with a message that says what was awaited.
+A test that sleeps for a fixed time is slow when the machine is fast and flaky when it is
+slow. `wait_until` polls a condition instead, returns as soon as it holds, and when it never
+does, fails with a message that says what was awaited.
 """
 
 import time
@@ -12,10 +12,8 @@ from collections.abc import Callable
 def wait_until[T](
     condition: Callable[[], T | None], *, timeout: float, waiting_for: str, poll: float = 0.02
 ) -> T:
-    """Return the first truthy value of `condition()`; raise TimeoutError after `timeout` s.
-
-    `waiting_for` completes the sentence "Timed out after 5 s waiting for ...".
-    """
+    """Return the first truthy value of `condition()`; raise TimeoutError after `timeout` s,
+    saying what it was `waiting_for`."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()

@@ -1,19 +1,17 @@
-"""A Procfile worker line, run in a subprocess for tests that need real workers.
+"""A Procfile worker line, run in a subprocess through a shell, as honcho runs it:
 
     with running([WorkerProcess(procfile.workers()["emails"], env=..., log_path=...)]):
         ...  # tasks enqueued on "emails" now run in that process
 
-The line runs through a shell, as honcho runs it, with what the test adds to the
-environment. Its output goes to a file: a pipe nobody reads would block it.
+Its output goes to a file: a pipe nobody reads would block it.
 """
 
 import os
-import re
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Self
 
@@ -22,12 +20,10 @@ from django.conf import settings
 from .procfile import Process
 from .waiting import wait_until
 
-STARTED = re.compile(r"Starting worker worker_id=(\S+)")
+STARTED = "Starting worker worker_id="  # what the worker logs once it is in its loop
 
 
 class WorkerProcess:
-    """One process of a Procfile worker line."""
-
     def __init__(self, line: Process, *, env: Mapping[str, str], log_path: Path) -> None:
         self.line, self.env, self.log_path = line, dict(env), log_path
         self.process: subprocess.Popen[bytes] | None = None
@@ -50,7 +46,7 @@ class WorkerProcess:
 
         def started() -> bool:
             assert self.is_running, f"{self.line.name} exited:\n{self.output()}"
-            return bool(STARTED.search(self.output()))
+            return STARTED in self.output()
 
         wait_until(started, timeout=timeout, waiting_for=f"worker {self.line.name} to start")
 
@@ -65,22 +61,12 @@ class WorkerProcess:
                 return
             assert self.process
             self.process.send_signal(signum)
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                continue
 
-    def log_position(self) -> int:
-        """How much output there is so far; pass it to output() later."""
-        return self.log_path.stat().st_size if self.log_path.exists() else 0
-
-    def output(self, since: int = 0) -> str:
-        """What the worker printed (since a log_position())."""
-        if not self.log_path.exists():
-            return ""
-        with self.log_path.open("rb") as log:
-            log.seek(since)
-            return log.read().decode(errors="replace")
+    def output(self) -> str:
+        """What the worker printed so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
 @contextmanager

@@ -1,9 +1,12 @@
 """Registering: the account is created, the user logged in, the welcome email enqueued."""
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.db import connection
 from django.urls import reverse
 
 from ...taskstatus.models import OwnedTask
+from ..forms import RegistrationForm
 from ..models import User
 from ..tasks import send_welcome_email
 
@@ -15,9 +18,7 @@ REGISTRATION = {"email": "ada@example.com", "password1": PASSWORD, "password2": 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_registering_logs_the_user_in_and_shows_the_welcome_emails_status_page(
-    client, captured_tasks, mailoutbox
-):
+def test_registering_logs_the_user_in_on_the_welcome_emails_status_page(client, captured_tasks):
     status_page = client.post(URL, REGISTRATION).url
 
     user = User.objects.get(email="ada@example.com")
@@ -27,12 +28,6 @@ def test_registering_logs_the_user_in_and_shows_the_welcome_emails_status_page(
     owned = OwnedTask.objects.get(task_id=welcome.id)
     assert (owned.owner, owned.title) == (user, "Welcome email to ada@example.com")
     assert client.get(reverse("home")).context["user"] == user
-    assert client.get(status_page + "status.json").json()["status"] == "READY"
-
-    captured_tasks.run_all()
-
-    assert client.get(status_page + "status.json").json()["status"] == "SUCCESSFUL"
-    assert [message.to for message in mailoutbox] == [["ada@example.com"]]
 
 
 def test_a_registration_racing_another_for_the_same_address_gets_a_form_error(
@@ -40,13 +35,32 @@ def test_a_registration_racing_another_for_the_same_address_gets_a_form_error(
 ):
     # Both requests passed validation; the other one committed first.
     User.objects.create_user("ada@example.com", PASSWORD)
-    monkeypatch.setattr(
-        "{{ cookiecutter.project_slug }}.accounts.forms.RegistrationForm.clean_email",
-        lambda form: form.cleaned_data["email"],
-    )
+    monkeypatch.setattr(RegistrationForm, "clean_email", lambda form: form.cleaned_data["email"])
 
     response = client.post(URL, REGISTRATION)
 
     assert "already exists" in response.context["form"].errors["email"][0]
     assert User.objects.count() == 1
     assert captured_tasks.results() == []
+
+
+class TransactionWatchingHasher(MD5PasswordHasher):
+    """A fast hasher that notes whether each hash ran inside a transaction."""
+
+    algorithm = "md5_watched"
+    inside_transaction: list[bool] = []
+
+    def encode(self, password: str, salt: str) -> str:
+        self.inside_transaction.append(connection.in_atomic_block)
+        return super().encode(password, salt)
+
+
+def test_the_password_is_hashed_before_the_transaction_begins(client, settings, captured_tasks):
+    """A production hash (PBKDF2) takes most of a second of CPU, on purpose. Inside the
+    transaction it would hold the transaction's locks that long: every worker and every other
+    registration that needs them would wait, and under load some past the database's timeout."""
+    settings.PASSWORD_HASHERS = [f"{__name__}.TransactionWatchingHasher"]
+    TransactionWatchingHasher.inside_transaction = []
+
+    assert client.post(URL, REGISTRATION).status_code == 302
+    assert TransactionWatchingHasher.inside_transaction == [False]

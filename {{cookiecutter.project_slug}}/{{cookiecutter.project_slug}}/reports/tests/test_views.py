@@ -32,20 +32,18 @@ def test_a_report_asked_for_is_enqueued_and_its_page_shows_its_state_then_its_cs
     assert download.content.decode().startswith("date,registrations\r\n2026-01-01,")
 
 
-@pytest.mark.parametrize("is_staff", [True, False])
-def test_staff_also_see_the_site_reports_and_nobody_sees_anybody_elses(
-    client, ada, grace, is_staff
-):
+@pytest.mark.parametrize("staff", [True, False])
+def test_staff_also_see_the_site_reports_and_nobody_sees_anybody_elses(client, ada, grace, staff):
     month, csv = datetime.date(2026, 10, 1), "date,registrations\r\n"
     adas = Report.objects.create(owner=ada, month=month, content=csv)
     the_sites = Report.objects.create(owner=None, month=month, content=csv)
-    grace.is_staff = is_staff
+    grace.is_staff = staff
     grace.save()
     client.force_login(grace)
 
-    assert list(client.get(LIST).context["site_reports"]) == ([the_sites] if is_staff else [])
+    assert list(client.get(LIST).context["site_reports"]) == ([the_sites] if staff else [])
     for name in ["detail", "status", "download"]:
         answers = [client.get(reverse(f"reports:{name}", args=[r.pk])) for r in (the_sites, adas)]
-        assert [a.status_code for a in answers] == [200 if is_staff else 404, 404]
-    if is_staff:
+        assert [a.status_code for a in answers] == [200 if staff else 404, 404]
+    if staff:
         assert b'data-testid="site-report"' in client.get(the_sites.get_absolute_url()).content

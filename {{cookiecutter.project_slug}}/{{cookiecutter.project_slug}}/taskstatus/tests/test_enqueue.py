@@ -1,4 +1,5 @@
-"""Tasks are enqueued only when the transaction that created their data commits."""
+"""Tasks are enqueued once the transaction that created their data commits (and never if it
+rolls back: tests/e2e/test_enqueue_on_commit.py)."""
 
 import pytest
 from django.db import transaction
@@ -24,13 +25,3 @@ def test_the_task_is_enqueued_with_its_owner_once_the_outermost_block_commits(ca
     assert pending.status_url == f"/tasks/{result.id}/"
     owned = OwnedTask.objects.get(task_id=result.id)
     assert (owned.owner, owned.title) == (user, "Hello")
-
-
-def test_a_rolled_back_transaction_enqueues_nothing(captured_tasks):
-    with pytest.raises(ZeroDivisionError), transaction.atomic():
-        user = User.objects.create_user("ada@example.com", "pw")
-        enqueue_on_commit(say_hello, "Ada", owner=user, title="Hello")
-        1 / 0  # noqa: B018  anything that aborts the transaction
-
-    assert captured_tasks.results() == []
-    assert (User.objects.count(), OwnedTask.objects.count()) == (0, 0)

@@ -1,44 +1,27 @@
 """A task's story, shown to its owner (everyone else gets 404: tests/test_hostile_input.py)."""
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ...accounts.tasks import send_welcome_email
 from ...hello.tasks import say_hello
 from ...workers.models import TaskAttempt
 from ..models import OwnedTask
 from ..views import TASKS_PER_PAGE
 
 
-def owned_by(user, result, title: str = "Hello, Ada") -> None:
-    OwnedTask.objects.create(task_id=result.id, owner=user, title=title)
+def url(name: str, task_id: str) -> str:
+    return reverse(f"taskstatus:{name}", args=[task_id])
 
 
-@pytest.fixture
-def adas_task(ada, captured_tasks):
-    result = say_hello.enqueue("Ada")
-    owned_by(ada, result)
-    return result
-
-
-def json_url(task_id: str) -> str:
-    return reverse("taskstatus:json", args=[task_id])
-
-
-def page_url(task_id: str) -> str:
-    return reverse("taskstatus:page", args=[task_id])
-
-
-def test_the_owner_follows_the_story_from_ready_to_successful(
-    client, ada, adas_task, captured_tasks
-):
+def test_the_owner_follows_a_story_from_ready_to_successful(client, ada, adas_task, captured_tasks):
     client.force_login(ada)
-    waiting = client.get(json_url(adas_task.id)).json()
+    waiting = client.get(url("json", adas_task.id)).json()
     assert (waiting["status"], waiting["attempts"], waiting["started_at"]) == ("READY", [], None)
 
     captured_tasks.run_all()
 
-    story = client.get(json_url(adas_task.id)).json()
+    story = client.get(url("json", adas_task.id)).json()
     assert (story["status"], story["is_finished"], story["error"]) == ("SUCCESSFUL", True, None)
     assert (story["title"], story["task"], story["queue"]) == ("Hello, Ada", "say_hello", "default")
     [attempt] = story["attempts"]
@@ -49,22 +32,16 @@ def test_the_owner_follows_the_story_from_ready_to_successful(
 
 def test_the_page_tells_the_story_and_polls_the_json_endpoint(client, ada, adas_task):
     client.force_login(ada)
-    response = client.get(page_url(adas_task.id))
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = client.get(url("page", adas_task.id)).content.decode()
     assert "<h1" in page and "Hello, Ada</h1>" in page
     assert "<code>say_hello</code> on the <code>default</code> queue, priority 0" in page
-    assert f'data-poll-url="{json_url(adas_task.id)}"' in page
+    assert f'data-poll-url="{url("json", adas_task.id)}"' in page
     assert "taskstatus/poll.js" in page
 
 
-def test_every_failed_attempt_shows_its_exception_class_but_no_traceback(
-    client, ada, captured_tasks
-):
-    from ...accounts.tasks import send_welcome_email
-
+def test_every_failed_attempt_shows_its_exception_class_no_traceback(client, ada, captured_tasks):
     result = send_welcome_email.enqueue(user_id=999_999)  # no such user
-    owned_by(ada, result, "Welcome email")
+    OwnedTask.objects.create(task_id=result.id, owner=ada, title="Welcome email")
     captured_tasks.run_all()
     TaskAttempt.objects.create(
         task_id=result.id, number=1, worker_id="capture-backend", error="builtins.ConnectionError",
@@ -72,8 +49,8 @@ def test_every_failed_attempt_shows_its_exception_class_but_no_traceback(
     )  # fmt: skip
     client.force_login(ada)
 
-    story = client.get(json_url(result.id)).json()
-    page = client.get(page_url(result.id)).content.decode()
+    story = client.get(url("json", result.id)).json()
+    page = client.get(url("page", result.id)).content.decode()
 
     assert story["status"] == "FAILED"
     assert story["error"] == "{{ cookiecutter.project_slug }}.accounts.models.User.DoesNotExist"
@@ -83,17 +60,16 @@ def test_every_failed_attempt_shows_its_exception_class_but_no_traceback(
 
 
 def test_a_pruned_result_is_not_found(client, ada, adas_task, captured_tasks):
-    captured_tasks.backend.clear()  # as prune_db_task_results would
+    captured_tasks.clear()  # as prune_db_task_results would
     client.force_login(ada)
-    assert client.get(json_url(adas_task.id)).status_code == 404
+    assert client.get(url("json", adas_task.id)).status_code == 404
 
 
-def test_your_tasks_lists_ones_own_newest_first_a_page_at_a_time(
-    client, ada, grace, captured_tasks
-):
+def test_your_tasks_lists_ones_own_newest_first_page_by_page(client, ada, grace, captured_tasks):
     for number in range(TASKS_PER_PAGE + 1):
-        owned_by(ada, say_hello.enqueue("Ada"), title=f"Ada task {number}")
-    owned_by(grace, say_hello.enqueue("Grace"), title="Grace task")
+        task_id = say_hello.enqueue("Ada").id
+        OwnedTask.objects.create(task_id=task_id, owner=ada, title=f"Ada task {number}")
+    OwnedTask.objects.create(task_id=say_hello.enqueue("Grace").id, owner=grace, title="Grace")
     client.force_login(ada)
 
     first = client.get(reverse("taskstatus:list")).content.decode()

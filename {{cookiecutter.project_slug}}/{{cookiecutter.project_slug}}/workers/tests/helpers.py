@@ -10,11 +10,8 @@ from tests.support.waiting import wait_until
 
 
 def run_worker(*options: str) -> None:
-    """Run the project's worker in this process until no task is ready (--batch).
-
-    The worker installs its own signal handlers; pytest's are put back afterwards.
-    Tests that use it need `transaction=True`: the worker commits as it goes.
-    """
+    """Run the project's worker in this process until no task is ready (--batch); the test
+    needs `transaction=True`, as the worker commits. pytest's signal handlers are put back."""
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
     try:
         call_command("worker", "--batch", "--worker-id", "test", *options, stdout=io.StringIO())

@@ -1,8 +1,5 @@
-"""The worker applies each task's policy: retries under one id, backoff, time limits.
-
-These run the project's real worker in this process (helpers.run_worker), on the
-database backend, with tasks defined here.
-"""
+"""The worker applies each task's policy: retries under one id, backoff, time limits (the
+project's real worker, run in this process by helpers.run_worker, on tasks defined here)."""
 
 import time
 from datetime import timedelta
@@ -23,15 +20,7 @@ ERRORS = {"ConnectionError": ConnectionError, "ValueError": ValueError}
 TIME_LIMIT_EXCEEDED = f"{TimeLimitExceeded.__module__}.TimeLimitExceeded"
 
 
-def retry_connection_errors_at_once(error: BaseException, result: TaskResult) -> float | None:
-    return 0 if isinstance(error, ConnectionError) else None
-
-
-def retry_in_a_minute(error: BaseException, result: TaskResult) -> float:
-    return 60
-
-
-@retry(max_attempts=3, backoff=retry_connection_errors_at_once)
+@retry(max_attempts=3, backoff=lambda error, _: 0 if isinstance(error, ConnectionError) else None)
 @task(takes_context=True)
 def flaky(context: TaskContext, failures: int, error: str = "ConnectionError") -> int:
     """Fail with `error` the first `failures` times; then return the attempt's number."""
@@ -40,7 +29,7 @@ def flaky(context: TaskContext, failures: int, error: str = "ConnectionError") -
     return context.attempt
 
 
-@retry(max_attempts=2, backoff=retry_in_a_minute)
+@retry(max_attempts=2, backoff=lambda error, _: 60)
 @task
 def always_fails() -> None:
     raise ConnectionError("the server is down")
@@ -78,9 +67,7 @@ def test_a_failure_not_retried_or_retried_too_often_fails_with_every_error_visib
 
     result.refresh()
     assert (result.status, result.attempts) == ("FAILED", attempts)
-    assert (
-        f"attempt {attempts} fails" in result.errors[0].traceback
-    )  # the last, as the backend keeps
+    assert f"attempt {attempts} fails" in result.errors[0].traceback  # the backend keeps the last
     assert recorded_errors(result) == [(n, f"builtins.{error}") for n in range(1, attempts + 1)]
 
 
