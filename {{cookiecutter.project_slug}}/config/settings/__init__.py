@@ -1,5 +1,2 @@
-"""Settings, one module per environment: development, test and production.
-
-Each imports `base` and changes only what differs; values that vary between
-machines come from the environment (or the git-ignored `.env` file).
-"""
+"""Settings per environment: each imports `base` and changes what differs; what varies
+between machines comes from the environment (or the git-ignored `.env` file)."""

@@ -1,9 +1,7 @@
 """Tests: fast password hashing, a known secret, and email to the tests' SMTP server.
 
-pytest runs with these settings, and so do the worker processes some tests
-start (tests/support/workers.py), whose environment points them at the test
-database and the test SMTP server's port. pytest keeps the mail of its own
-process in memory (Django's test runner swaps MAILERS for locmem).
+The worker processes that tests start (tests/support/workers.py) use them too, pointed
+at the test database and SMTP server; pytest's own process keeps its mail in memory.
 """
 
 from .base import *  # noqa: F403

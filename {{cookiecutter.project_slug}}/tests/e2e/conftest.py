@@ -31,18 +31,6 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     item.add_marker(pytest.mark.e2e)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Keep a Playwright trace and a screenshot of each failed test in test-results/."""
-    if config.option.tracing == "off":
-        config.option.tracing = "retain-on-failure"
-    if config.option.screenshot == "off":
-        config.option.screenshot = "only-on-failure"
-    if config.option.output == "test-results":
-        config.option.output = str(config.rootpath / "test-results")
-    # pytest-playwright's own base_url fixture triggers this pytest deprecation.
-    config.addinivalue_line("filterwarnings", "ignore:Session-scoped fixtures defined as instance")
-
-
 @pytest.fixture(scope="session", autouse=True)
 def django_orm_beside_playwright() -> None:
     """Let tests use the ORM: Playwright's sync API runs an asyncio loop in their thread,

@@ -1,10 +1,8 @@
 """crontask's scheduler lock, kept as a lease in the project's database: it has no Redis.
 
-Entering takes the lease (LockError if it stays taken), `extend()` renews it
-(LockNotOwnedError once another process took it), leaving gives it up: the part
-of redis-py's lock that crontask uses. One holder at a time: the row changes
-hands only by an UPDATE on condition that it expired, by the database's clock,
-and its holder renews it only while the row still names it.
+The part of redis-py's lock that crontask uses. One holder at a time: the row
+changes hands only by an UPDATE on condition that it expired (by the database's
+clock), and its holder renews it only while the row still names it.
 """
 
 import time

@@ -5,10 +5,8 @@
     @task(queue_name="emails")
     def send_welcome_email(user_id: int) -> None: ...
 
-Django 6.1 has none. These keep the shape of Django's proposals (new-features
-#142: `max_attempts`, and `backoff(exception, task_result)` giving seconds, or
-None to stop; #144: a time limit) as fields of the task, which the project's
-worker applies (worker.py) and other backends ignore.
+Django 6.1 has none. These keep the shape of Django's proposals (new-features #142
+and #144) as fields of the task, which worker.py applies and other backends ignore.
 """
 
 from collections.abc import Callable

@@ -2,10 +2,9 @@
 
     python -m manage scheduler --no-heartbeat
 
-Enqueues each task declared with @cron on its own queue at its times; takes
-crontask's options. One scheduler per database, or each task would be enqueued
-once per scheduler: a second waits LOCK_BLOCKING_TIMEOUT seconds for the lease
-(a crashed one's lapses), then exits with status 1. Missed ticks are not replayed.
+Enqueues each task declared with @cron at its times; takes crontask's options.
+One per database, or each task would be enqueued once per scheduler: a second
+waits LOCK_BLOCKING_TIMEOUT seconds for the lease, then exits with status 1.
 """
 
 import socket
