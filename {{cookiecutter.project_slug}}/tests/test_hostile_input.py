@@ -1,9 +1,8 @@
 """Hostile input: whatever a client sends, no view answers 500.
 
-Hypothesis throws generated input at every view. Each answer must be a careful
-site's: a form error, a redirect to log in, 403 without a CSRF token, 404 for an
-id that is not the user's own (unknown, malformed or someone else's), 400 for a
-request too large to read. 15 cases per test, 150 with HYPOTHESIS_PROFILE=full.
+Hypothesis throws generated input at every view. Each answer must be a careful site's: a form
+error, a redirect to log in, 403 without a CSRF token, 404 for an id not the user's own, 400
+for a request too large to read. 15 cases per test, 150 with HYPOTHESIS_PROFILE=full.
 """
 
 import datetime

@@ -1,8 +1,5 @@
-"""Invariants between the tasks, the TASKS setting and the Procfile.
-
-A task whose queue is not in QUEUES cannot even be imported; a queue without a
-worker in the Procfile keeps its tasks READY forever, silently.
-"""
+"""Invariants between the tasks, the TASKS setting and the Procfile: a task whose queue is not
+in QUEUES cannot be imported; a queue without a worker keeps its tasks READY forever, silently."""
 
 from importlib import import_module
 
@@ -58,8 +55,7 @@ def test_task_lifecycles_are_logged_and_connections_reused_between_polls():
 
 
 def test_a_dead_worker_is_noticed_well_within_ten_seconds():
-    # Recovery runs at every beat: a task runs again at most about
-    # WORKER_STALE_AFTER_SECONDS + WORKER_HEARTBEAT_SECONDS after its worker died.
+    # Recovery runs at every beat: a task runs again at most about this long after its worker died.
     assert settings.WORKER_STALE_AFTER_SECONDS + settings.WORKER_HEARTBEAT_SECONDS <= 8
     assert settings.WORKER_STALE_AFTER_SECONDS > 2 * settings.WORKER_HEARTBEAT_SECONDS
 

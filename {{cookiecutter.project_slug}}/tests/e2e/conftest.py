@@ -1,8 +1,8 @@
 """The end-to-end harness: the site, real workers, a real SMTP server and a browser.
 
-Chromium drives the site that pytest-django's `live_server` serves. The Procfile's workers of
-the `emails` and `reports` queues run its tasks on the test database, and send email to the SMTP
-server in this process. Each scenario starts with an empty database and idle workers.
+Chromium drives pytest-django's `live_server`; the Procfile's `emails` and `reports` workers
+run its tasks on the test database and send email to the SMTP server in this process. Each
+scenario starts with an empty database and idle workers.
 """
 
 import os

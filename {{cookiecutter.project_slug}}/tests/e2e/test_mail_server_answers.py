@@ -12,11 +12,10 @@ def test_a_retried_welcome_email_shows_each_attempt_to_its_owner_only(
 ):
     """Ada registers while the mail server answers "451 try again later" to two messages.
 
-    The `emails` worker's first two attempts fail; each time the task goes back to READY, under
-    the same id, and runs again after its backoff. The third is accepted. Ada's status page,
-    without a reload, ends on SUCCESSFUL and lists the three attempts: two failed with
-    smtplib.SMTPDataError, then the one that worked. The mail server received one message;
-    "Your tasks" lists it. Bob, signed in in another browser, gets 404 for Ada's page and JSON.
+    The first two attempts fail; each time the task goes back to READY under the same id and
+    runs again after its backoff; the third is accepted. Ada's status page, without a reload,
+    ends on SUCCESSFUL and lists two attempts failed with smtplib.SMTPDataError, then the one
+    that worked; "Your tasks" lists it. Bob, in another browser, gets 404 for Ada's page and JSON.
     """
     with smtp.refusing(TRY_LATER, times=2):
         status_page = register(page, site_url, "ada@example.com")
@@ -50,10 +49,9 @@ def test_a_refused_welcome_email_fails_at_once_and_the_site_does_not_error(
 ):
     """Grace registers while the mail server refuses every message ("554").
 
-    A refusal will not change by sending again, so the task is not retried: her status page
-    turns to FAILED after one attempt and names the exception's class, smtplib.SMTPDataError,
-    and nothing more (no message, no traceback). The site itself does not error: she is
-    registered and logged in, and the status page still loads and shows the failure.
+    Sending again would be refused again, so the task is not retried: her status page turns to
+    FAILED after one attempt and names smtplib.SMTPDataError, with no message or traceback.
+    The site does not error: she is registered and logged in, and the page shows the failure.
     """
     with smtp.refusing():
         status_page = register(page, site_url, "grace@example.com")

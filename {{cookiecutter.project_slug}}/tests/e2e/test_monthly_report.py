@@ -20,10 +20,9 @@ def test_a_monthly_report_shows_its_progress_and_its_csv_counts_the_registration
     """Three people registered last month: two on the 3rd, one on the 17th (the test creates
     them in the database: nobody can register in the past).
 
-    Rosa registers (today, so outside last month), opens Reports and asks for last month's
-    report. Its page shows a progress bar that advances while the `reports` worker counts day
-    after day, then a download link. The CSV has one row per day of the month: 2 registrations
-    on the 3rd, 1 on the 17th, 0 on every other day.
+    Rosa registers (today, outside last month) and asks for last month's report. Its page shows
+    a progress bar that advances while the `reports` worker counts day by day, then a download
+    link. The CSV has a row per day: 2 registrations on the 3rd, 1 on the 17th, 0 on the others.
     """
     month = last_month()
     for number, day in enumerate([3, 3, 17]):

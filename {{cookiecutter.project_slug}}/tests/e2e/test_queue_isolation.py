@@ -19,10 +19,9 @@ def test_a_welcome_email_arrives_promptly_while_a_long_report_is_running(
 ):
     """Rosa asks for a monthly report; her page shows it RUNNING on the `reports` worker.
 
-    While it runs, Ben registers in another browser. His welcome email arrives within two
-    seconds, and when it does, Rosa's report is still RUNNING: the `emails` worker did not wait
-    for the `reports` worker. Then the report finishes too. With one worker serving both
-    queues, the email would wait until the report is done.
+    While it runs, Ben registers in another browser. His welcome email arrives within two seconds,
+    while Rosa's report is still RUNNING: the `emails` worker did not wait for the `reports` one.
+    Then the report finishes. With one worker for both queues, the email would have waited.
     """
     ben = new_context().new_page()
     fill_in_registration(ben, site_url, "ben@example.com")  # sent once the report runs

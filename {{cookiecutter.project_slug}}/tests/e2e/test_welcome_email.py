@@ -15,8 +15,8 @@ def test_registering_sends_one_welcome_email_and_the_status_page_follows_it(
     """Ada registers and lands on the status page of her welcome email.
 
     The page first says the email is waiting. The `emails` worker sends it over SMTP, and the
-    page turns to SUCCESSFUL by itself, without a reload. The mail server received exactly one
-    message: to Ada, with the welcome subject and text.
+    page turns to SUCCESSFUL without a reload. The server received one message: to Ada, with
+    the welcome subject and text.
     """
     fill_in_registration(page, site_url, "ada@example.com")
     screenshot(page, "register.png")

@@ -1,8 +1,7 @@
 """A task backend for tests: it captures enqueued tasks and runs them on demand.
 
-Django's DummyBackend never runs a task (and keeps results per thread); ImmediateBackend runs
-it inside enqueue() and cannot look it up later. This one keeps every result in one dict for
-the whole process (a live server's threads enqueue too), and runs tasks when told to.
+Django's DummyBackend never runs a task; ImmediateBackend runs it inside enqueue(). This one
+keeps every result in one dict for the process (a live server's threads enqueue too).
 """
 
 import threading

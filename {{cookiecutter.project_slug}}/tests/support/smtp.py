@@ -1,9 +1,8 @@
-"""An SMTP server (aiosmtpd) in the test process, for the emails that worker processes send
-(Django's locmem outbox lives in one process).
+"""An SMTP server (aiosmtpd) in the test process, for the emails worker processes send.
 
 A test reads what arrived with `smtp.wait_for_messages(1, to="ada@example.com")`; it can refuse
-mail (`with smtp.refusing(TRY_LATER, times=2):`) or hold it (`with smtp.holding():`, so that
-the task sending it stays RUNNING until the block ends).
+mail (`with smtp.refusing(TRY_LATER, times=2):`) or hold it (`with smtp.holding():`: the task
+sending it stays RUNNING until the block ends).
 """
 
 import asyncio

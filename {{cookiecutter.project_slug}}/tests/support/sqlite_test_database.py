@@ -1,5 +1,5 @@
-"""Keep the SQLite test database in a file when a test will start worker processes, which
-cannot open an in-memory database (then every test of the run uses the file)."""
+"""Keep the SQLite test database in a file when a test starts worker processes (they cannot
+open an in-memory one)."""
 
 import shutil
 import tempfile

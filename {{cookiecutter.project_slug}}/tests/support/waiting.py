@@ -1,9 +1,5 @@
-"""Wait for a condition, never for a fixed time.
-
-A test that sleeps for a fixed time is slow when the machine is fast and flaky when it is
-slow. `wait_until` polls a condition instead, returns as soon as it holds, and when it never
-does, fails with a message that says what was awaited.
-"""
+"""Wait for a condition, never for a fixed time: a fixed sleep is slow on a fast machine and
+flaky on a slow one. `wait_until` returns once the condition holds, or says what it awaited."""
 
 import time
 from collections.abc import Callable

@@ -37,10 +37,9 @@ def welcome_email_backoff(error: BaseException, result: TaskResult) -> float | N
 def send_welcome_email(user_id: int) -> None:
     """Email a new user their welcome message, once.
 
-    Takes the user's id, not the user: arguments are stored as JSON, and the
-    task must read the user as they are when it runs. It may run twice (a
-    worker that dies mid-task has its task run again), so it records that the
-    email went out and sends nothing the second time.
+    Takes the user's id: arguments are stored as JSON, and the task reads the user as they
+    are when it runs. It may run twice (after a worker died mid-task), so it records that
+    the email went out and sends nothing the second time.
     """
     user = User.objects.get(pk=user_id)
     if user.welcome_email_sent_at is not None:

@@ -25,8 +25,7 @@ logger = logging.getLogger(__name__)
 def generate_monthly_report(report_id: int) -> int:
     """Count the registrations of each day of the report's month into a CSV; their total.
 
-    Records its progress on the Report after each day, for the report's page.
-    Run again, it builds the same report.
+    Records its progress after each day, for the report's page; run again, it builds the same.
     """
     report = Report.objects.get(pk=report_id)
     users = get_user_model().objects
@@ -48,10 +47,9 @@ def generate_monthly_report(report_id: int) -> int:
 def build_site_report(context: TaskContext, month: str = "") -> int:
     """Build the site's report of `month` ("YYYY-MM") and email it to the staff; its id.
 
-    The scheduler gives no month: the report is on the month before the task
-    was enqueued. A month has one site report (a database constraint) and its
-    email is recorded as sent: run again (to catch up a missed 1st, after a
-    crash), the task does only what is missing.
+    The scheduler gives no month: the month before the task was enqueued. A month has one
+    site report (a database constraint) and its email is recorded as sent: run again (a
+    catch-up, a crash), the task does only what is missing.
     """
     result = context.task_result
     first_day = previous_month(result.enqueued_at or timezone.now())

@@ -4,9 +4,8 @@
     @task(queue_name="reports")
     def build_site_report(...): ...
 
-The scheduler enqueues the task on its queue at those times. Seconds let a test's
-schedule fire at once ("* * * * * *"). Days of the week are names (Mon-Sun), as
-crontask requires: APScheduler counts them from Monday, cron from Sunday.
+Seconds let a test's schedule fire at once ("* * * * * *"). Days of the week are names
+(Mon-Sun): APScheduler counts them from Monday, cron from Sunday.
 """
 
 from collections.abc import Callable
@@ -27,6 +26,5 @@ def cron(expression: str) -> Callable[[Task], Task]:
             raise ValueError(f"{expression!r}: name the days of the week (Mon-Sun), or *.")
         tz = timezone.get_default_timezone()  # as crontask's for a crontab
         schedule = CronTrigger(**dict(zip(FIELDS, fields, strict=True)), timezone=tz)
-    # No Sentry monitor: crontask's would rebuild the task without the time
-    # limit and retry policy declared on it (workers/policies.py).
+    # No Sentry monitor: crontask's would rebuild the task without its policies.
     return crontask.cron(schedule, sentry_monitor_config=None)

@@ -1,9 +1,8 @@
 """Nightly pruning: django-tasks-db keeps every result until something deletes it.
 
-Its `prune_db_task_results` deletes old finished results; then go the project's
-rows about those tasks (OwnedTask: whose task it is; TaskAttempt: its failures),
-so a pruned task's status page answers 404 and no row refers to a task that is
-gone. Dead workers' heartbeats are deleted by crash recovery already.
+Its `prune_db_task_results` deletes old finished results; then go the project's rows about
+them (OwnedTask, TaskAttempt), so a pruned task's status page answers 404 and no row refers
+to a task that is gone. Crash recovery deletes dead workers' heartbeats already.
 """
 
 from datetime import timedelta

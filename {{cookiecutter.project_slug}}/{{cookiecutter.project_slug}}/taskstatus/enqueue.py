@@ -1,9 +1,8 @@
 """Enqueue a task when the current transaction commits, and record who owns it.
 
-The portable pattern is `transaction.on_commit(partial(task.enqueue, ...))`: a
-worker can never pick up a task whose data is not committed yet, whatever the
-backend. But on_commit throws away the callback's return value, and the view
-wants the task id to show its status page. `PendingTask` keeps it.
+The portable pattern is `transaction.on_commit(partial(task.enqueue, ...))`: a worker never
+picks up a task whose data is not committed yet, whatever the backend. But on_commit drops
+the callback's return value, and the view wants the task id: `PendingTask` keeps it.
 """
 
 from functools import partial

@@ -1,8 +1,7 @@
 """Who may see a task, and what to call it.
 
-django.tasks results carry no owner, and a task id in a URL is no secret (it
-shows up in logs and browser history). The status pages show a task only to
-the user recorded here, under the title given when it was enqueued.
+django.tasks results carry no owner, and a task id in a URL is no secret (logs, browser
+history): the status pages show a task only to the user recorded here.
 """
 
 from django.conf import settings

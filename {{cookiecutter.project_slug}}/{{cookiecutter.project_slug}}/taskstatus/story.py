@@ -1,8 +1,7 @@
 """A task's story, as its status page tells it: what it is, where it waited, how it went.
 
-Each attempt shows its worker and the class of the exception it raised; never a
-traceback or a message, which can hold paths and other users' data (the admin
-shows them to staff).
+Each attempt shows its worker and its exception's class; never a traceback or a message,
+which can hold paths and other users' data (the admin shows them to staff).
 """
 
 from datetime import datetime

@@ -20,12 +20,8 @@ TASKS_PER_PAGE = 20
 
 
 def get_owned_task(request: AuthenticatedRequest, task_id: str) -> tuple[TaskResult, OwnedTask]:
-    """The result of a task the current user owns, with its record; or 404.
-
-    Unknown, malformed and someone else's ids get the same 404, which does not
-    even tell whether a task exists; an id of another shape (a NUL byte, which
-    some databases refuse) never reaches the database.
-    """
+    """The result of a task the current user owns, with its record; or 404, the same for an
+    unknown, malformed or someone else's id (one of another shape never reaches the database)."""
     if not TASK_ID.fullmatch(task_id):
         raise Http404("No such task.")
     owned = OwnedTask.objects.filter(task_id=task_id, owner_id=request.user.pk).first()

@@ -1,9 +1,8 @@
 """A worker's heartbeat: a row in the database that a thread refreshes every second or so.
 
-A thread beats, not the worker's loop, which stands still while a task runs. At
-each beat it also runs crash recovery (recovery.py), and it ends the process if
-the running task outlives its time limit by OVERDUE_GRACE_SECONDS (stuck where
-no signal reaches). Leaving deletes the row; after SIGKILL, it goes stale.
+A thread beats, not the worker's loop, which stands still while a task runs. At each beat it
+also runs crash recovery (recovery.py), and ends the process if the running task outlives its
+time limit by OVERDUE_GRACE_SECONDS. Leaving deletes the row; after SIGKILL, it goes stale.
 """
 
 import logging
@@ -28,8 +27,8 @@ EXIT_OVERDUE = 70  # the exit status of a worker stopped for a task past its lim
 
 
 def unique_worker_id(name: str) -> str:
-    """`name`, pid and a random tag ("emails@web-1:4242:x7Kq2b"): a restarted container
-    keeps its hostname and pid, and must not inherit the heartbeat of the dead process."""
+    """`name`, pid and a random tag ("emails@web-1:4242:x7Kq2b"): a restarted container keeps
+    its hostname and pid, and must not inherit the heartbeat of the dead process."""
     suffix = f":{os.getpid()}:{get_random_string(6)}"
     return name[: WORKER_ID_MAX_LENGTH - len(suffix)] + suffix
 

@@ -25,11 +25,8 @@ class WorkerHeartbeat(models.Model):
 
 
 class TaskAttempt(models.Model):
-    """One run of a task that failed: it raised, timed out, or lost its worker.
-
-    django-tasks-db keeps only a task's last error; a retried or recovered task
-    runs several times under one id, and its status page shows each failed run.
-    """
+    """One run of a task that failed: it raised, timed out, or lost its worker. django-tasks-db
+    keeps only a task's last error; the status page shows each failed run."""
 
     task_id = models.CharField(max_length=64, db_index=True)
     number = models.PositiveSmallIntegerField(help_text="1 for the task's first run")

@@ -51,11 +51,8 @@ def with_policy(task: Task, **changes: Any) -> PolicyTask:
 
 
 def retry(*, max_attempts: int, backoff: Backoff) -> Callable[[Task], PolicyTask]:
-    """Run a failing task again, up to `max_attempts` runs, `backoff(error, result)` s apart.
-
-    `backoff` sees the attempt's exception and the task's result (its `attempts`
-    counts the one that just failed); it returns None to give up at once.
-    """
+    """Run a failing task again, up to `max_attempts` runs, `backoff(error, result)` s apart
+    (`result.attempts` counts the one that just failed); a backoff of None gives up at once."""
 
     return partial(with_policy, max_attempts=max_attempts, backoff=backoff)
 

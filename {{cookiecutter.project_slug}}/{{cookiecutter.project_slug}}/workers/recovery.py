@@ -1,13 +1,12 @@
 """Find the tasks of dead workers and run them again.
 
-A task is orphaned when it has been RUNNING for over `stale_after` seconds on
-a worker (the last of its worker_ids) with no heartbeat as recent. It goes back
-to READY under the same id; after MAX_LOST_WORKERS lost workers (a task that
-kills them, say by exhausting memory) it fails with WorkerLost instead.
+A task is orphaned when it has been RUNNING for over `stale_after` seconds on a worker (the
+last of its worker_ids) with no heartbeat as recent. It goes back to READY under the same id;
+after MAX_LOST_WORKERS lost workers (a task that kills them) it fails with WorkerLost instead.
 
-Every worker runs this at each heartbeat. Concurrent runs are safe: a task
-changes only if, under a row lock, it is still RUNNING the same attempt. A
-worker only slow to beat (a paused VM) may finish a task that another runs again.
+Every worker runs this at each heartbeat. Concurrent runs are safe: a task changes only if,
+under a row lock, it is still RUNNING the same attempt. A worker only slow to beat (a paused
+VM) may finish a task that another runs again.
 """
 
 import logging

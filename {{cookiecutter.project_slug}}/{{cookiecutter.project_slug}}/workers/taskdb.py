@@ -121,11 +121,8 @@ def requeue(row: TaskRow, run_after: datetime | None = None) -> None:
 
 
 def still_running(task_id: str, started_at: datetime | Combinable) -> TaskRow | None:
-    """The task, locked, if it is still RUNNING the attempt that started at `started_at`.
-
-    For changing a task that another worker ran, inside atomic(): None means that
-    worker finished or lost it meanwhile, and the task must be left alone.
-    """
+    """The task, locked (inside atomic()), if it is still RUNNING the attempt that started at
+    `started_at`; None if its worker finished or lost it meanwhile: leave it alone then."""
     running = TaskRow.objects.select_for_update().filter(
         pk=task_id, status=TaskResultStatus.RUNNING, started_at=started_at
     )
