@@ -18,10 +18,12 @@ FILES_OF_DATABASE = {
         "tests/test_database_sqlite.py": "",
         "tests/support/sqlite_test_database.py": "",
         f"{PACKAGE}/workers/wakeup_sqlite.py": f"{PACKAGE}/workers/wakeup.py",
+        f"{PACKAGE}/workers/ownership_sqlite.py": f"{PACKAGE}/workers/ownership.py",
     },
     "postgresql": {
         "tests/test_database_postgresql.py": "",
         f"{PACKAGE}/workers/wakeup_postgresql.py": f"{PACKAGE}/workers/wakeup.py",
+        f"{PACKAGE}/workers/ownership_postgresql.py": f"{PACKAGE}/workers/ownership.py",
         f"{PACKAGE}/workers/migrations/0002_notify_ready_tasks.py": "",
     },
 }

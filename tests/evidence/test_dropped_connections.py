@@ -1,12 +1,13 @@
 """PostgreSQL drops a worker's connections (a restart, a failover, pg_terminate_backend).
 
-- An idle worker notices: its wake-up connection fails, it opens another and
-  listens again, and its loop replaces its own connection (CONN_HEALTH_CHECKS).
+- An idle worker notices: its session (ownership lock and wake-up) fails, it
+  registers again on a new one, and its loop replaces its own connection
+  (CONN_HEALTH_CHECKS).
   The next task starts within the poll interval, in practice at once.
 - A worker in the middle of a task cannot record how the task went: it exits
-  with status 1 for its supervisor to restart it. The task stays RUNNING until
-  the worker's heartbeat is stale; then the restarted worker (or any other)
-  runs it again.
+  with status 1 for its supervisor to restart it. Its session, and with it its
+  ownership lock, is gone: the restarted worker (or any other) runs the task
+  again at once.
 """
 
 from datetime import timedelta
@@ -46,12 +47,12 @@ def test_an_idle_worker_whose_connections_were_dropped_takes_the_next_task_at_on
     start_worker("default", WORKER_POLL_SECONDS=str(POLL_SECONDS))
     wait_for_status(say_hello.enqueue("before"), "SUCCESSFUL")
     wait_until(
-        lambda: other_connections() == 3,
+        lambda: other_connections() == 2,
         timeout=10,
-        waiting_for="the worker's loop, wake-up and heartbeat to hold a connection each",
+        waiting_for="the worker's loop and its session to hold a connection each",
     )
 
-    assert drop_other_connections() == 3
+    assert drop_other_connections() == 2
     after = say_hello.enqueue("after")
 
     wait_for_status(after, "SUCCESSFUL", timeout=POLL_SECONDS + 5)

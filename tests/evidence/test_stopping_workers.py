@@ -1,7 +1,7 @@
 """Stopping workers never leaves a task half done.
 
 SIGTERM, what process managers send, lets the running task finish; the worker
-then exits with status 0 and takes its heartbeat with it. Ctrl+C in the
+then exits with status 0 and unregisters. Ctrl+C in the
 terminal running `honcho start` with the development settings does the same:
 honcho gets SIGINT and sends SIGTERM to each process.
 """
@@ -18,7 +18,7 @@ from tasks_demo.accounts.models import User
 from tasks_demo.accounts.tasks import send_welcome_email
 from tasks_demo.reports.models import Report
 from tasks_demo.reports.tasks import generate_monthly_report
-from tasks_demo.workers.models import WorkerHeartbeat
+from tasks_demo.workers.models import WorkerProcess
 from tasks_demo.workers.tests.helpers import status_of, wait_for_status
 from tests.support.waiting import wait_until
 
@@ -31,7 +31,7 @@ def test_sigterm_lets_the_running_welcome_email_finish(start_worker, smtp):
         wait_for_status(welcome, "RUNNING")
         worker.process.send_signal(signal.SIGTERM)
         wait_until(
-            lambda: "shutting down gracefully" in worker.output(),
+            lambda: "the running task has" in worker.output(),
             timeout=10,
             waiting_for="the worker to acknowledge SIGTERM",
         )
@@ -42,7 +42,7 @@ def test_sigterm_lets_the_running_welcome_email_finish(start_worker, smtp):
     assert status_of(welcome) == "SUCCESSFUL"
     [email] = smtp.messages
     assert email.recipients == ["ada@example.com"]
-    assert not WorkerHeartbeat.objects.exists()
+    assert not WorkerProcess.objects.exists()
 
 
 def test_ctrl_c_on_honcho_with_the_development_settings_lets_a_running_task_finish(
@@ -76,4 +76,4 @@ def test_ctrl_c_on_honcho_with_the_development_settings_lets_a_running_task_fini
             os.killpg(honcho.pid, signal.SIGKILL)
     output = log.read_text()
     assert status_of(result) == "SUCCESSFUL", output
-    assert "shutting down gracefully" in output
+    assert "the running task has" in output

@@ -112,13 +112,24 @@ TASKS = {
 }
 
 # The workers (`python -m manage worker`, the workers app)
-# Each writes a heartbeat every WORKER_HEARTBEAT_SECONDS; a worker silent for
-# WORKER_STALE_AFTER_SECONDS is dead, and its running task runs again elsewhere.
-WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=1.0)
-WORKER_STALE_AFTER_SECONDS = env.float("WORKER_STALE_AFTER_SECONDS", default=5.0)
-# An idle worker is woken when a task is ready; it also looks for one this often,
-# in case a wake-up was missed.
+# A worker owns its running task by a lock that dies with it ({% if cookiecutter.database == "postgresql" %}a PostgreSQL advisory lock{% else %}a file lock{% endif %}):
+# another worker runs the task again within a second of its death, never before.
+{%- if cookiecutter.database == "postgresql" %}
+# A worker whose host stops answering loses its lock (and its task) after this long
+# (TCP keepalive on its session, both ends).
+WORKER_UNREACHABLE_AFTER_SECONDS = env.float("WORKER_UNREACHABLE_AFTER_SECONDS", default=10.0)
+# An idle worker is woken when a task is ready (LISTEN/NOTIFY); it also looks for one this
+# often, in case notifications stop arriving: a silent listener costs what db_worker's
+# default polling does.
+WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=1.0)
+{%- else %}
+# An idle worker is woken when another process commits; it also looks for a task this often.
 WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=10.0)
+{%- endif %}
+# Told to stop (SIGTERM, Ctrl+C), a worker lets its task run this long, then puts it back to
+# READY. Keep it below the supervisor's wait before SIGKILL: honcho 5 s, systemd's
+# TimeoutStopSec 90 s, Kubernetes' terminationGracePeriodSeconds 30 s.
+WORKER_STOP_GRACE_SECONDS = env.float("WORKER_STOP_GRACE_SECONDS", default=4.0)
 # How long a task may run unless it declares its own @time_limit.
 TASK_TIME_LIMIT_SECONDS = env.float("TASK_TIME_LIMIT_SECONDS", default=300.0)
 
@@ -183,16 +194,16 @@ REPORT_SECONDS_PER_DAY = env.float("REPORT_SECONDS_PER_DAY", default=0.0)
 # https://django-crontask.readthedocs.io/
 # Tasks declared with @cron are enqueued at these times, in TIME_ZONE: a crontab,
 # optionally with a seconds field first, days of the week by name (Mon-Sun). A
-# tick missed while the scheduler is down is not replayed.
+# tick missed while no scheduler ran is made up once when one starts.
 MONTHLY_REPORT_CRON = env("MONTHLY_REPORT_CRON", default="0 3 1 * *")
 TASK_RESULTS_PRUNE_CRON = env("TASK_RESULTS_PRUNE_CRON", default="30 2 * * *")
 # Task results finished more days ago than this are pruned, with the project's rows about them.
 TASK_RESULTS_MAX_AGE_DAYS = env.int("TASK_RESULTS_MAX_AGE_DAYS", default=14)
 # One scheduler per database: it holds a lease of LOCK_TIMEOUT seconds, renewed
-# every LOCK_REFRESH_INTERVAL; another waits LOCK_BLOCKING_TIMEOUT seconds for it
-# (a crashed one's runs out), then exits with an error (scheduling/lease.py).
+# every LOCK_REFRESH_INTERVAL; another is a standby that waits for it (a crashed
+# one's runs out) up to LOCK_BLOCKING_TIMEOUT seconds, by default for ever.
 CRONTASK = {
     "LOCK_TIMEOUT": env.float("CRONTASK_LOCK_TIMEOUT", default=10.0),
     "LOCK_REFRESH_INTERVAL": env.float("CRONTASK_LOCK_REFRESH_INTERVAL", default=5.0),
-    "LOCK_BLOCKING_TIMEOUT": env.float("CRONTASK_LOCK_BLOCKING_TIMEOUT", default=15.0),
+    "LOCK_BLOCKING_TIMEOUT": env.float("CRONTASK_LOCK_BLOCKING_TIMEOUT", default=float("inf")),
 }

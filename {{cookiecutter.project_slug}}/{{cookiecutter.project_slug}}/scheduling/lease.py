@@ -5,6 +5,7 @@ changes hands only by an UPDATE on condition that it expired (by the database's
 clock), and its holder renews it only while the row still names it.
 """
 
+import logging
 import time
 from datetime import timedelta
 from typing import Self
@@ -15,11 +16,14 @@ from django.db.models.functions import Now
 
 from .models import Lease
 
+logger = logging.getLogger(__name__)
+
 
 class DatabaseLease:
     """The lease `name`, taken by `holder` for `timeout` seconds at a time."""
 
     def __init__(self, name: str, *, holder: str, timeout: float, blocking_timeout: float) -> None:
+        """`blocking_timeout` may be infinite: a standby waits until the lease is free."""
         self.name, self.holder = name, holder
         self.timeout, self.blocking_timeout = timeout, blocking_timeout
         self.lost = False  # a renewal found another holder
@@ -27,10 +31,12 @@ class DatabaseLease:
     def __enter__(self) -> Self:
         """Take the lease, waiting up to `blocking_timeout` s for it to be given up or to lapse."""
         deadline = time.monotonic() + self.blocking_timeout
-        while not self.acquire():
-            if time.monotonic() >= deadline:
-                raise LockError(f"The {self.name} lease is taken: {self.current()}.")
-            time.sleep(0.5)
+        if not self.acquire():
+            logger.info("%s: waiting as a standby (%s).", self.holder, self.current())
+            while not self.acquire():
+                if time.monotonic() >= deadline:
+                    raise LockError(f"The {self.name} lease is taken: {self.current()}.")
+                time.sleep(1)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import TaskAttempt, WorkerHeartbeat
+from .models import TaskAttempt, WorkerProcess
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -14,11 +14,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(ReadOnlyAdmin):
-    """Which workers are alive, and since when."""
+@admin.register(WorkerProcess)
+class WorkerProcessAdmin(ReadOnlyAdmin):
+    """The worker processes registered now (a dead one stays until another worker recovers it)."""
 
-    list_display = ["worker_id", "queues", "started_at", "last_seen_at"]
+    list_display = ["worker_id", "queues", "host", "pid", "started_at"]
 
 
 @admin.register(TaskAttempt)

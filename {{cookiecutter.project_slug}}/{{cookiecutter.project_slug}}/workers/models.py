@@ -1,21 +1,37 @@
-"""What the workers record beside django-tasks-db's rows: who is alive, and what failed."""
+"""What the workers record beside django-tasks-db's rows: who runs, what is paused, what failed."""
 
+import os
 from traceback import format_exception
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
-from .taskdb import TaskRow
+if TYPE_CHECKING:
+    from .taskdb import TaskRow
+
+WORKER_ID_MAX_LENGTH = 64  # django-tasks-db's limit for a worker id
 
 
-class WorkerHeartbeat(models.Model):
-    """A running worker process; its heartbeat.py moves `last_seen_at` by the database's clock."""
+def unique_worker_id(name: str) -> str:
+    """`name`, pid and a random tag ("emails@web-1:4242:x7Kq2b"): a restarted container keeps
+    its hostname and pid, and must not inherit the tasks of the dead process."""
+    suffix = f":{os.getpid()}:{get_random_string(6)}"
+    return name[: WORKER_ID_MAX_LENGTH - len(suffix)] + suffix
+
+
+class WorkerProcess(models.Model):
+    """A worker process that runs tasks. It is alive exactly while it holds its ownership lock
+    (ownership.py), a lock the database or the operating system releases when it dies; no row
+    is ever written to prove it alive."""
 
     # As the worker records it in the task's worker_ids: unique per process.
-    worker_id = models.CharField(max_length=64, primary_key=True)
+    worker_id = models.CharField(max_length=WORKER_ID_MAX_LENGTH, unique=True)
     queues = models.CharField(max_length=200)
-    started_at = models.DateTimeField()
-    last_seen_at = models.DateTimeField(db_index=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    started_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["worker_id"]
@@ -24,9 +40,20 @@ class WorkerHeartbeat(models.Model):
         return self.worker_id
 
 
+class PausedQueue(models.Model):
+    """A queue whose READY tasks the workers leave alone until the row is deleted."""
+
+    queue_name = models.CharField(max_length=32, primary_key=True)  # django-tasks-db's length
+    paused_at = models.DateTimeField(default=timezone.now)
+    paused_by = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return self.queue_name
+
+
 class TaskAttempt(models.Model):
-    """One run of a task that failed: it raised, timed out, or lost its worker. django-tasks-db
-    keeps only a task's last error; the status page shows each failed run."""
+    """One run of a task that did not succeed: it raised, timed out, lost its worker or was
+    interrupted. django-tasks-db keeps only a task's last error; the status page shows each."""
 
     task_id = models.CharField(max_length=64, db_index=True)
     number = models.PositiveSmallIntegerField(help_text="1 for the task's first run")
@@ -51,7 +78,7 @@ class TaskAttempt(models.Model):
         return f"{type(error).__module__}.{type(error).__qualname__}"
 
     @classmethod
-    def record(cls, row: TaskRow, error: BaseException) -> "TaskAttempt":
+    def record(cls, row: "TaskRow", error: BaseException) -> "TaskAttempt":
         """Record the failure of the attempt `row` is running."""
         attempt, _ = cls.objects.update_or_create(
             task_id=str(row.id),

@@ -6,19 +6,20 @@ recovery and pruning need. All of it goes through here (an import contract in
 pyproject.toml checks it): an upgrade of the backend means reading this file again.
 """
 
+import logging
 import uuid
 from collections.abc import Iterable
 from contextlib import suppress
 from datetime import datetime
+from traceback import format_exception
 
+from django.core.exceptions import SuspiciousOperation, ValidationError
 {% if cookiecutter.database == "sqlite" -%}
 from django.db import OperationalError
 {% else -%}
 from django.db import connection
 {% endif -%}
-from django.db.models import Min
-from django.db.models.expressions import Combinable
-from django.tasks import TaskResultStatus
+from django.tasks import TaskResultStatus, task_backends
 from django.tasks.signals import task_finished
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
@@ -26,6 +27,10 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 {%- if cookiecutter.database == "sqlite" %}
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 {%- endif %}
+
+from .models import PausedQueue
+
+logger = logging.getLogger(__name__)
 
 # A row of django-tasks-db's table: one task, READY, RUNNING or finished.
 TaskRow = DBTaskResult
@@ -37,7 +42,8 @@ DBWorkerCommand = db_worker.Command
 def claim(
     worker_id: str, queue_names: list[str], excluded: list[str], backend_name: str
 ) -> TaskRow | None:
-    """The next READY task of these queues, marked RUNNING by `worker_id`; None if none.
+    """The next READY task of these queues, paused ones aside, marked RUNNING by `worker_id`;
+    None if none.
 
     The order is django-tasks-db's: priority, then run_after, then enqueue time.
 {%- if cookiecutter.database == "sqlite" %}
@@ -57,6 +63,7 @@ def claim(
         tasks = tasks.filter(queue_name__in=queue_names)
     if excluded:
         tasks = tasks.exclude(queue_name__in=excluded)
+    tasks = tasks.exclude(queue_name__in=PausedQueue.objects.values("queue_name"))
     try:
         with exclusive_transaction(tasks.db):
             row = tasks.get_locked()
@@ -69,6 +76,7 @@ def claim(
         raise
 {%- else %}
     table = connection.ops.quote_name(TaskRow._meta.db_table)
+    paused = connection.ops.quote_name(PausedQueue._meta.db_table)
     queues = "" if "*" in queue_names else "AND queue_name = ANY(%(queues)s)"
     skipped = "AND NOT queue_name = ANY(%(excluded)s)" if excluded else ""
     now = timezone.now()
@@ -80,6 +88,7 @@ def claim(
                 SELECT id FROM {table}
                 WHERE status = 'READY' AND backend_name = %(backend)s
                     AND (run_after = %(never)s OR run_after <= %(now)s) {queues} {skipped}
+                    AND queue_name NOT IN (SELECT queue_name FROM {paused})
                 ORDER BY priority DESC, run_after, enqueued_at
                 LIMIT 1 FOR UPDATE SKIP LOCKED
             )
@@ -91,36 +100,60 @@ def claim(
 {%- endif %}
 
 
-def next_due(queue_names: list[str], backend_name: str) -> datetime | None:
-    """When the earliest deferred READY task of these queues may run (run_after)."""
-    tasks = TaskRow.objects.filter(
-        status=TaskResultStatus.READY, backend_name=backend_name, run_after__gt=timezone.now()
-    ).exclude(run_after=get_date_max())
-    if "*" not in queue_names:
-        tasks = tasks.filter(queue_name__in=queue_names)
-    return tasks.aggregate(due=Min("run_after"))["due"]
+def succeed(row: TaskRow, return_value: object) -> bool:
+    """Record the attempt's success as db_worker does, signal included; False (and nothing
+    written) if the attempt is no longer the task's current one."""
+    done = _finish(
+        row, status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now(),
+        return_value=return_value, exception_class_path="", traceback="",
+    )  # fmt: skip
+    if done:
+        task_finished.send(sender=_backend_type(row), task_result=row.task_result)
+    return done
 
 
-def succeed(row: TaskRow, return_value: object) -> None:
-    """Record the task's success as db_worker does, signal included."""
-    row.set_successful(return_value)
-    task_finished.send(sender=type(row.task.get_backend()), task_result=row.task_result)
+def fail(row: TaskRow, error: BaseException) -> bool:
+    """Record the attempt's failure as db_worker does (exception and traceback), signal
+    included; False (and nothing written) if the attempt is no longer the task's current one."""
+    done = _finish(
+        row, status=TaskResultStatus.FAILED, finished_at=timezone.now(), return_value=None,
+        exception_class_path=f"{type(error).__module__}.{type(error).__qualname__}",
+        traceback="".join(format_exception(error)),
+    )  # fmt: skip
+    if done:
+        with suppress(ImportError, SuspiciousOperation):  # a task that cannot be loaded
+            task_finished.send(sender=_backend_type(row), task_result=row.task_result)
+    return done
 
 
-def fail(row: TaskRow, error: BaseException) -> None:
-    """Record the task's failure as db_worker does (exception and traceback), signal included."""
-    row.set_failed(error)
-    task_finished.send(sender=type(row.task.get_backend()), task_result=row.task_result)
+def requeue(row: TaskRow, run_after: datetime | None = None) -> bool:
+    """Put the task back to READY under its id, to run again (after `run_after`); False (and
+    nothing written) if the attempt is no longer the task's current one."""
+    return _finish(row, status=TaskResultStatus.READY, run_after=run_after or get_date_max())
 
 
-def requeue(row: TaskRow, run_after: datetime | None = None) -> None:
-    """Put a task back to READY, keeping its id, to run again (after `run_after`)."""
-    row.status = TaskResultStatus.READY
-    row.run_after = run_after or get_date_max()
-    row.save(update_fields=["status", "run_after"])
+def _finish(row: TaskRow, **changes: object) -> bool:
+    """Apply `changes` to `row` only if it is still RUNNING the attempt `row` holds (the same
+    `started_at`): the fence that keeps a worker that lost its task from overwriting the next
+    attempt. A refused write is logged, never raised."""
+    attempt = TaskRow.objects.filter(
+        pk=row.pk, status=TaskResultStatus.RUNNING, started_at=row.started_at
+    )
+    if not attempt.update(**changes):
+        logger.warning("Task id=%s: write refused, attempt %d is no longer current (%s).",
+                       row.id, len(row.worker_ids), row.worker_ids[-1:])  # fmt: skip
+        return False
+    for field, value in changes.items():
+        setattr(row, field, value)
+    return True
 
 
-def still_running(task_id: str, started_at: datetime | Combinable) -> TaskRow | None:
+def _backend_type(row: TaskRow) -> type:
+    """The task's backend class, as the signals name their sender."""
+    return type(task_backends[row.backend_name])
+
+
+def still_running(task_id: str, started_at: datetime) -> TaskRow | None:
     """The task, locked (inside atomic()), if it is still RUNNING the attempt that started at
     `started_at`; None if its worker finished or lost it meanwhile: leave it alone then."""
     running = TaskRow.objects.select_for_update().filter(
@@ -129,13 +162,19 @@ def still_running(task_id: str, started_at: datetime | Combinable) -> TaskRow | 
     return running.first()
 
 
-def running_before(cutoff: datetime | Combinable) -> list[TaskRow]:
-    """The RUNNING tasks whose current attempt started before `cutoff`."""
-    return list(
-        TaskRow.objects.running()
-        .filter(started_at__lt=cutoff)
-        .only("id", "worker_ids", "started_at", "queue_name", "task_path")
-    )
+def running_on(worker_id: str) -> list[TaskRow]:
+    """The RUNNING tasks whose current attempt is `worker_id`'s (read only when a worker died)."""
+    running = TaskRow.objects.running().only("id", "worker_ids", "started_at", "task_path",
+                                              "backend_name", "queue_name", "priority",
+                                              "run_after")  # fmt: skip
+    return [row for row in running if row.worker_ids[-1:] == [worker_id]]
+
+
+def get(task_id: str) -> TaskRow | None:
+    """The task's row, or None."""
+    with suppress(ValueError, ValidationError):
+        return TaskRow.objects.filter(pk=task_id).first()
+    return None
 
 
 def existing(task_ids: Iterable[str]) -> set[str]:

@@ -1,13 +1,14 @@
-"""Wake a waiting worker soon after someone writes to the database: SQLite's data_version.
+"""Wake a waiting worker soon after another process writes to the database: SQLite's
+data_version.
 
-SQLite has no notifications between processes, but `PRAGMA data_version`
-changes when another connection commits. Reading it takes no lock, unlike
-looking for a task (BEGIN EXCLUSIVE, behind the web server's writes). A waiting
-worker reads it every CHECK_SECONDS (see the docs' benchmarks page) and looks
-for tasks once something was written, or after its poll interval at the latest.
+SQLite has no notifications between processes, but `PRAGMA data_version` changes when another
+connection commits (never for this connection's own commits). Reading it takes no lock,
+unlike looking for a task (BEGIN EXCLUSIVE, behind the web server's writes). A waiting worker
+reads it every CHECK_SECONDS (see the docs' benchmarks page) and looks for tasks once
+something was written, or after its poll interval at the latest.
 
-`python -m manage worker --no-wakeup` turns this off: the worker then looks for
-tasks every `--interval` seconds, as django-tasks-db's db_worker does.
+`python -m manage worker --no-wakeup` turns this off: the worker then looks for tasks every
+`--interval` seconds, as django-tasks-db's db_worker does.
 """
 
 import time
@@ -15,14 +16,17 @@ from typing import Self
 
 from django.db import connection
 
+from .ownership import Ownership
+
 CHECK_SECONDS = 0.02
 
 
 class Wakeup:
     """Waits until another connection wrote to the database, or a timeout."""
 
-    def __init__(self, queue_names: list[str], *, enabled: bool = True) -> None:
+    def __init__(self, queue_names: list[str], ownership: Ownership, *, enabled: bool = True):
         self.enabled = enabled
+        self._version: int | None = None
 
     def __enter__(self) -> Self:
         return self
@@ -30,22 +34,26 @@ class Wakeup:
     def __exit__(self, *exc_info: object) -> None:
         pass
 
+    def arm(self) -> None:
+        """Note the database's version before the worker looks for a task: a write after this
+        wakes the next wait."""
+        self._version = data_version() if self.enabled else None
+
     def wait(self, timeout: float) -> bool:
         """Return True once another connection committed a write; False after `timeout` s."""
         deadline = time.monotonic() + timeout
-        if not self.enabled:
+        if self._version is None:
             time.sleep(timeout)
             return False
-        version = data_version()
         while (remaining := deadline - time.monotonic()) > 0:
             time.sleep(min(CHECK_SECONDS, remaining))
-            if data_version() != version:
+            if data_version() != self._version:
                 return True
         return False
 
 
 def data_version() -> int:
-    """This connection's view of the database's commit counter."""
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA data_version")
-        return cursor.fetchone()[0]
+    """This connection's view of the database's commit counter (read on the driver's own
+    connection: Django's cursor would cost more than the read itself)."""
+    connection.ensure_connection()
+    return connection.connection.execute("PRAGMA data_version").fetchone()[0]

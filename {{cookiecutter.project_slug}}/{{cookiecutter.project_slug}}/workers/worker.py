@@ -1,25 +1,33 @@
-"""The worker's loop: claim a task, run it within its time limit, retry or record it.
+"""The worker's loop: claim a task, run it within its limits, retry or record it.
 
-django-tasks-db's `db_worker` sleeps between polls and records each task's first
-outcome. This loop keeps its claim, its order and its graceful SIGTERM, and adds:
+django-tasks-db's `db_worker` sleeps between polls and records each task's first outcome.
+This loop keeps its claim, its order and its signals, and adds:
 
-- it waits for a wake-up (wakeup.py) instead of sleeping, and looks for tasks
-  anyway every `interval` seconds, or when a deferred task becomes due;
-- a task runs within its time limit (timelimits.py);
-- a failed task whose policy says so (policies.py) goes back to READY with the
-  same id, to run again after its backoff; every failed attempt is recorded
-  (models.TaskAttempt), the last one also as the task's own error;
-- a worker stopped by force (a second SIGTERM or Ctrl+C) puts its task back to
-  READY for another worker, instead of leaving it half done.
+- it holds an ownership lock while it lives (ownership.py), and about once a second runs
+  the tasks of dead workers again (recovery.py);
+- it waits for a wake-up (wakeup.py) instead of sleeping, and looks for tasks anyway every
+  `interval` seconds;
+- a task runs within its time limit (timelimits.py); one that cannot be loaded fails;
+- a failed task whose policy says so (policies.py) goes back to READY with the same id, to
+  run again after its backoff; every failed attempt is recorded (models.TaskAttempt);
+- every write that ends an attempt is fenced (taskdb.py): a worker that lost its task
+  cannot overwrite the next attempt;
+- told to stop (SIGTERM, Ctrl+C), it lets the running task finish for WORKER_STOP_GRACE_SECONDS,
+  then interrupts it and puts it back to READY; a second signal interrupts it at once.
 """
 
+import inspect
 import logging
+import signal
+import sys
 import time
 from dataclasses import replace
 from datetime import timedelta
+from types import FrameType
 from typing import Any
 
-from django.db import DatabaseError, close_old_connections
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, transaction
 from django.tasks import TaskContext, TaskResultStatus
 from django.tasks.base import TaskError
 from django.tasks.signals import task_started
@@ -27,75 +35,86 @@ from django.utils import timezone
 
 from . import taskdb
 from .models import TaskAttempt
+from .ownership import Ownership
 from .policies import retry_delay, time_limit_of
-from .timelimits import deadline
+from .recovery import recover_dead_workers
+from .timelimits import Limits, WorkerStopped
 from .wakeup import Wakeup
 
 logger = logging.getLogger(__name__)
 
+RECOVERY_CHECK_SECONDS = 1.0  # how often a worker looks for dead workers' tasks
+
 
 class Worker(taskdb.DBWorker):
-    """db_worker's worker with the loop above; `wakeup` tells it when to look for tasks."""
+    """db_worker's worker with the loop above."""
 
-    def __init__(self, *, wakeup: Wakeup, **options: Any) -> None:
+    def __init__(self, *, ownership: Ownership, wakeup: Wakeup, **options: Any) -> None:
         super().__init__(**options)
-        self.wakeup = wakeup
-        # While a task runs: when (time.monotonic()) its time limit is up.
-        self.task_deadline: float | None = None
+        self.ownership, self.wakeup = ownership, wakeup
+        self.limits = Limits()
 
     def run(self) -> None:
         """Run tasks until stopped (or, in batch mode, until none is ready)."""
-        queues = ",".join(self.queue_names)
-        logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, queues)
-        woken = False
+        logger.info("Starting worker worker_id=%s queues=%s", self.worker_id,
+                    ",".join(self.queue_names))  # fmt: skip
+        look, next_look, next_check = True, 0.0, 0.0
         while self.running:
-            # Replace a connection the database dropped or that aged; not when woken for a
-            # task: its health check would cost a round trip before the claim.
-            if not woken:
-                close_old_connections()
-            try:
-                claimed = taskdb.claim(
-                    self.worker_id, self.queue_names, self.excluded_queue_names, self.backend_name
-                )
-            except DatabaseError:
-                if not woken:
-                    raise
-                woken = False  # the connection broke while the worker waited: check, retry
-                continue
-            if claimed is not None:
-                self.run_task(claimed)
-            done = (self.batch and claimed is None) or self._run_tasks == self.max_tasks
-            if done:
-                logger.info("Worker worker_id=%s ran %d task(s): exiting.", self.worker_id,
-                            self._run_tasks)  # fmt: skip
-                return
-            woken = claimed is None and self.wakeup.wait(self.seconds_until_next_look())
+            if time.monotonic() >= next_check:
+                look = bool(recover_dead_workers(self.ownership)) or look
+                next_check = time.monotonic() + RECOVERY_CHECK_SECONDS
+            if look or time.monotonic() >= next_look:
+                self.running_task = True  # from the claim on: a signal must not exit mid-way
+                claimed = self.claim(woken=look)
+                next_look = time.monotonic() + self.interval
+                if claimed is not None:
+                    self.run_task(claimed)
+                self.running_task = False
+                done = (self.batch and claimed is None) or self._run_tasks == self.max_tasks
+                if done:
+                    logger.info("Worker worker_id=%s ran %d task(s): exiting.", self.worker_id,
+                                self._run_tasks)  # fmt: skip
+                    return
+                if claimed is not None:
+                    continue  # look again at once: more may be ready
+            look = self.wakeup.wait(max(0.0, min(next_look, next_check) - time.monotonic()))
 
-    def seconds_until_next_look(self) -> float:
-        """The poll interval, or less if a deferred task is due before then."""
-        due = taskdb.next_due(self.queue_names, self.backend_name)
-        if due is None:
-            return self.interval
-        return max(0.0, min(self.interval, (due - timezone.now()).total_seconds()))
+    def claim(self, *, woken: bool) -> taskdb.TaskRow | None:
+        """Claim the next task; a task readied from now on wakes the next wait."""
+        # Replace a connection the database dropped or that aged; not when woken for a task:
+        # its health check would cost a round trip before the claim.
+        if not woken:
+            close_old_connections()
+        self.wakeup.arm()
+        try:
+            return taskdb.claim(
+                self.worker_id, self.queue_names, self.excluded_queue_names, self.backend_name
+            )
+        except DatabaseError:
+            if not woken:
+                raise
+            return self.claim(woken=False)  # it broke while the worker waited: replace it
 
     def run_task(self, db_task_result: taskdb.TaskRow) -> None:
-        """Run one claimed task within its time limit; record, retry or requeue it."""
+        """Run one claimed task within its limits; record, retry or requeue it."""
         row = db_task_result
         self.running_task = True
+        if not self.running:  # told to stop while claiming it: give it back untouched
+            taskdb.requeue(row)
+            return
         try:
             task, result = row.task, row.task_result
             context: list[TaskContext]
             context = [TaskContext(task_result=result)] if task.takes_context else []
-            limit = time_limit_of(task)
             task_started.send(sender=type(task.get_backend()), task_result=result)
-            self.task_deadline = time.monotonic() + limit
-            with deadline(limit):
-                value = task.call(*context, *result.args, **result.kwargs)
-            self.task_deadline = None
+            value = self.limits.run(
+                lambda: task.func(*context, *result.args, **result.kwargs),
+                seconds=time_limit_of(task),
+                is_async=inspect.iscoroutinefunction(task.func),
+            )
             # Inside the try, as db_worker does: a return value JSON cannot hold fails the task.
             taskdb.succeed(row, value)
         except BaseException as error:
-            self.task_deadline = None
             self.record_failure(row, error)
             if isinstance(error, SystemExit | KeyboardInterrupt):
                 raise
@@ -105,18 +124,46 @@ class Worker(taskdb.DBWorker):
 
     def record_failure(self, row: taskdb.TaskRow, error: BaseException) -> None:
         """Record the failed attempt; then retry the task later, requeue it, or fail it."""
-        TaskAttempt.record(row, error)
-        if isinstance(error, SystemExit | KeyboardInterrupt):
-            # This worker is being stopped by force; the task did nothing wrong.
-            logger.warning("Task id=%s interrupted: READY again for another worker.", row.id)
-            taskdb.requeue(row)
-            return
+        with transaction.atomic(using=taskdb.TaskRow.objects.db):
+            if taskdb.still_running(row.pk, row.started_at) is None:
+                logger.warning("Task id=%s failed (%r) after this worker lost it: not recorded.",
+                               row.id, error)  # fmt: skip
+                return
+            TaskAttempt.record(row, error)
+            if isinstance(error, WorkerStopped | SystemExit | KeyboardInterrupt):
+                logger.warning("Task id=%s interrupted: READY again for a worker.", row.id)
+                taskdb.requeue(row)
+                return
+            try:
+                delay = self.retry_delay(row, error)
+            except Exception as load_error:  # the task cannot be loaded: it fails, we go on
+                logger.error("Task id=%s cannot run: %r", row.id, load_error)
+                taskdb.fail(row, error)
+                return
+            if delay is None:
+                taskdb.fail(row, error)
+                return
+            attempt = len(row.worker_ids)
+            logger.warning("Task id=%s attempt %d failed with %r: attempt %d in %g s.",
+                           row.id, attempt, error, attempt + 1, delay)  # fmt: skip
+            taskdb.requeue(row, run_after=timezone.now() + timedelta(seconds=delay))
+
+    @staticmethod
+    def retry_delay(row: taskdb.TaskRow, error: BaseException) -> float | None:
+        """Seconds until the task's next attempt per its policy, or None to fail it now."""
         errors = [TaskError(exception_class_path=TaskAttempt.class_path(error), traceback="")]
         failed = replace(row.task_result, status=TaskResultStatus.FAILED, errors=errors)
-        delay = retry_delay(row.task, error, failed)
-        if delay is None:
-            taskdb.fail(row, error)
-            return
-        logger.warning("Task id=%s attempt %d failed with %r: attempt %d in %g s.",
-                       row.id, failed.attempts, error, failed.attempts + 1, delay)  # fmt: skip
-        taskdb.requeue(row, run_after=timezone.now() + timedelta(seconds=delay))
+        return retry_delay(row.task, error, failed)
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        """First signal: stop taking tasks, and give the running one a grace to finish; a
+        second: interrupt it now. Either way it goes back to READY, never counted as lost."""
+        name = signal.strsignal(signum)
+        if not self.running_task:
+            logger.warning("Received %s: stopping.", name)
+            self.running = False
+            sys.exit(0)
+        grace = 0.0 if not self.running else settings.WORKER_STOP_GRACE_SECONDS
+        logger.warning("Received %s: the running task has %g s to finish.", name, grace)
+        self.running = False
+        self.limits.interrupt(after=grace, message=f"The worker received {name}.")

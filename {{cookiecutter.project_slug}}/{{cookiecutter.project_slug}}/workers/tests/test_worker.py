@@ -1,6 +1,7 @@
 """The worker applies each task's policy: retries under one id, backoff, time limits (the
 project's real worker, run in this process by helpers.run_worker, on tasks defined here)."""
 
+import asyncio
 import time
 from datetime import timedelta
 
@@ -9,10 +10,11 @@ from django.tasks import TaskContext, TaskResult, task
 from django.utils import timezone
 
 from ...hello.tasks import say_hello
-from ..models import TaskAttempt
+from ..models import PausedQueue, TaskAttempt
 from ..policies import retry, time_limit
+from ..taskdb import TaskRow
 from ..timelimits import TimeLimitExceeded
-from .helpers import run_worker
+from .helpers import run_worker, status_of
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker commits as it goes
 
@@ -39,6 +41,13 @@ def always_fails() -> None:
 @task
 def hangs() -> None:
     time.sleep(30)
+
+
+@time_limit(seconds=0.2)
+@task
+async def waits_too_long(path: str) -> None:
+    await asyncio.sleep(30)
+    open(path, "w").close()  # never reached
 
 
 def recorded_errors(result: TaskResult) -> list[tuple[int, str]]:
@@ -96,3 +105,42 @@ def test_a_task_past_its_time_limit_fails_and_the_worker_runs_the_next_one():
     assert (stuck.status, error.exception_class_path) == ("FAILED", TIME_LIMIT_EXCEEDED)
     assert "longer than its time limit of 0.2 s" in error.traceback
     assert after.status == "SUCCESSFUL"
+
+
+def test_an_async_task_past_its_time_limit_is_stopped_at_its_limit(tmp_path):
+    stuck = waits_too_long.enqueue(str(tmp_path / "finished"))
+    started = time.monotonic()
+
+    run_worker()
+
+    assert time.monotonic() - started < 5
+    stuck.refresh()
+    [error] = stuck.errors
+    assert (stuck.status, error.exception_class_path) == ("FAILED", TIME_LIMIT_EXCEEDED)
+    assert not (tmp_path / "finished").exists()
+
+
+def test_a_task_that_cannot_be_loaded_fails_and_the_worker_runs_the_next_one():
+    renamed = say_hello.enqueue("Ada")
+    TaskRow.objects.filter(pk=renamed.id).update(task_path=f"{__name__}.renamed_since")
+    after = say_hello.enqueue("Bob")
+
+    run_worker()
+
+    row = TaskRow.objects.get(pk=renamed.id)
+    assert (row.status, row.exception_class_path) == ("FAILED", "builtins.ImportError")
+    assert "renamed_since" in row.traceback
+    after.refresh()
+    assert after.status == "SUCCESSFUL"
+
+
+def test_a_paused_queue_keeps_its_tasks_ready_until_resumed():
+    waiting = say_hello.enqueue("Ada")
+    PausedQueue.objects.create(queue_name=waiting.task.queue_name)
+
+    run_worker()
+    assert status_of(waiting) == "READY"
+
+    PausedQueue.objects.all().delete()
+    run_worker()
+    assert status_of(waiting) == "SUCCESSFUL"

@@ -3,8 +3,10 @@
     python -m manage scheduler --no-heartbeat
 
 Enqueues each task declared with @cron at its times; takes crontask's options.
-One per database, or each task would be enqueued once per scheduler: a second
-waits LOCK_BLOCKING_TIMEOUT seconds for the lease, then exits with status 1.
+One per database, or each task would be enqueued once per scheduler: a second is a
+standby that waits for the lease (up to LOCK_BLOCKING_TIMEOUT seconds, by default for
+ever) and takes over when the first stops or dies. A tick missed while no scheduler
+ran is enqueued once at start (missed.py).
 """
 
 import socket
@@ -18,8 +20,9 @@ from crontask.management.commands import crontask
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from ....workers.heartbeat import unique_worker_id
+from ....workers.models import unique_worker_id
 from ...lease import DatabaseLease
+from ...missed import record_run, was_missed
 
 # A run APScheduler starts this late (a busy or suspended host) still runs, once
 # (coalesced, its default); by default it would be skipped, and the 1st's report lost.
@@ -46,8 +49,11 @@ class Command(crontask.Command):
                 for job in scheduler.get_jobs():
                     next_time = job.trigger.get_next_fire_time(None, timezone.now())
                     self.stdout.write(f"Scheduled {job.name}: {job.trigger}, next at {next_time}.")
-                    guarded = partial(renew_then, lease, job.func)
+                    guarded = partial(renew_then, lease, job.name, job.func)
                     job.modify(func=guarded, misfire_grace_time=LATE_RUN_GRACE_SECONDS)
+                    if was_missed(job.name, job.trigger):
+                        self.stdout.write(f"Enqueueing {job.name} now: a run was missed.")
+                        guarded()
                 self.launch_scheduler(lease, scheduler)
         except utils.LockError:
             raise CommandError(
@@ -58,7 +64,8 @@ class Command(crontask.Command):
             raise CommandError(f"This scheduler lost its lease ({lease.current()}) and stopped.")
 
 
-def renew_then(lease: DatabaseLease, enqueue: Callable[[], object]) -> None:
+def renew_then(lease: DatabaseLease, name: str, enqueue: Callable[[], object]) -> None:
     """Renew the lease, then enqueue; a scheduler that lost it (paused, cut off) stops instead."""
     utils.extend_lock(lease, scheduler)
     enqueue()
+    record_run(name)

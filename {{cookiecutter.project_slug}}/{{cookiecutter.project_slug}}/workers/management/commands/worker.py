@@ -1,12 +1,10 @@
-"""Run a worker: django-tasks-db's `db_worker`, made to heal and to wake up.
+"""Run a worker: django-tasks-db's `db_worker`, made exact, woken, time-limited and retried.
 
     python -m manage worker --queue-name emails --worker-id "emails@$(hostname)"
 
-Takes db_worker's options and stops as it does: SIGTERM or Ctrl+C lets the
-running task finish, a second one puts it back to READY. What it adds is in
-worker.py. It never reloads on code changes (a reload would kill the running
-task), and it exits non-zero if its database goes away, for its supervisor to
-restart it.
+Takes db_worker's options. What it adds is in worker.py. It never reloads on code changes (a
+reload would kill the running task), and it exits non-zero if its database goes away, for its
+supervisor to restart it.
 """
 
 from argparse import ArgumentParser, BooleanOptionalAction
@@ -16,13 +14,14 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from ... import taskdb
-from ...heartbeat import Heartbeat, unique_worker_id
+from ...models import unique_worker_id
+from ...ownership import Ownership
 from ...wakeup import Wakeup
 from ...worker import Worker
 
 
 class Command(taskdb.DBWorkerCommand):
-    help = "Run a worker: tasks woken up, time-limited, retried; dead workers' tasks recovered."
+    help = "Run a worker: woken when a task is ready, time-limited, retried; exact recovery."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
@@ -50,7 +49,10 @@ class Command(taskdb.DBWorkerCommand):
         if excluded and "*" not in queue_names:
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
         worker_id = unique_worker_id(options["worker_id"])
-        with Wakeup(queue_names, enabled=options["wakeup"]) as wakeup:
+        with (
+            Ownership(worker_id, queues=options["queue_name"]) as ownership,
+            Wakeup(queue_names, ownership, enabled=options["wakeup"]) as wakeup,
+        ):
             worker = Worker(
                 queue_names=queue_names,
                 excluded_queue_names=excluded,
@@ -62,15 +64,8 @@ class Command(taskdb.DBWorkerCommand):
                 startup_delay=False,
                 max_tasks=options["max_tasks"],
                 worker_id=worker_id,
+                ownership=ownership,
                 wakeup=wakeup,
             )
-            heartbeat = Heartbeat(
-                worker_id,
-                queues=options["queue_name"],
-                interval=settings.WORKER_HEARTBEAT_SECONDS,
-                stale_after=settings.WORKER_STALE_AFTER_SECONDS,
-                task_deadline=lambda: worker.task_deadline,
-            )
-            with heartbeat:
-                worker.configure_signals()
-                worker.run()
+            worker.configure_signals()
+            worker.run()
