@@ -10,8 +10,8 @@
 - Stopping: `interrupt(after=...)` raises WorkerStopped in the task instead, when its worker
   was told to stop and the task did not finish within the grace.
 
-No limit inside the process stops work outside it: a query PostgreSQL is running goes on
-until its statement_timeout, a request a mail server is handling goes on there.
+No limit inside the process stops work outside it: a query the database is running goes on
+there (until the database's own timeout), as does a message a mail server is taking.
 """
 
 import asyncio
