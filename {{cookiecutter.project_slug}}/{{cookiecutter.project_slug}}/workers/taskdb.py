@@ -19,6 +19,7 @@ from django.db import OperationalError
 {% else -%}
 from django.db import connection
 {% endif -%}
+from django.db.models import Min
 from django.tasks import TaskResultStatus, task_backends
 from django.tasks.signals import task_finished
 from django.utils import timezone
@@ -98,6 +99,16 @@ def claim(
     )  # fmt: skip
     return next(iter(claimed), None)
 {%- endif %}
+
+
+def next_due(queue_names: list[str], backend_name: str) -> datetime | None:
+    """When the earliest deferred READY task of these queues may run (run_after)."""
+    tasks = TaskRow.objects.filter(
+        status=TaskResultStatus.READY, backend_name=backend_name, run_after__gt=timezone.now()
+    ).exclude(run_after=get_date_max())
+    if "*" not in queue_names:
+        tasks = tasks.filter(queue_name__in=queue_names)
+    return tasks.aggregate(due=Min("run_after"))["due"]
 
 
 def succeed(row: TaskRow, return_value: object) -> bool:

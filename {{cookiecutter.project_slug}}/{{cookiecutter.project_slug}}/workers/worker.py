@@ -66,7 +66,7 @@ class Worker(taskdb.DBWorker):
             if look or time.monotonic() >= next_look:
                 self.running_task = True  # from the claim on: a signal must not exit mid-way
                 claimed = self.claim(woken=look)
-                next_look = time.monotonic() + self.interval
+                next_look = time.monotonic() + self.seconds_until_next_look(claimed)
                 if claimed is not None:
                     self.run_task(claimed)
                 self.running_task = False
@@ -78,6 +78,13 @@ class Worker(taskdb.DBWorker):
                 if claimed is not None:
                     continue  # look again at once: more may be ready
             look = self.wakeup.wait(max(0.0, min(next_look, next_check) - time.monotonic()))
+
+    def seconds_until_next_look(self, claimed: taskdb.TaskRow | None) -> float:
+        """The poll interval, or less if a deferred task (a retry) is due before then."""
+        due = None if claimed else taskdb.next_due(self.queue_names, self.backend_name)
+        if due is None:
+            return self.interval
+        return max(0.0, min(self.interval, (due - timezone.now()).total_seconds()))
 
     def claim(self, *, woken: bool) -> taskdb.TaskRow | None:
         """Claim the next task; a task readied from now on wakes the next wait."""

@@ -113,7 +113,7 @@ def test_an_async_task_past_its_time_limit_is_stopped_at_its_limit(tmp_path):
 
     run_worker()
 
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10, "the worker waited for the coroutine to end"
     stuck.refresh()
     [error] = stuck.errors
     assert (stuck.status, error.exception_class_path) == ("FAILED", TIME_LIMIT_EXCEEDED)
