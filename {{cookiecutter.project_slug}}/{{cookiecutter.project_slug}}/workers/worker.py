@@ -76,7 +76,8 @@ class Worker(taskdb.DBWorker):
                                 self._run_tasks)  # fmt: skip
                     return
                 if claimed is not None:
-                    continue  # look again at once: more may be ready
+                    look = True  # look again at once: more may be ready
+                    continue
             look = self.wakeup.wait(max(0.0, min(next_look, next_check) - time.monotonic()))
 
     def seconds_until_next_look(self, claimed: taskdb.TaskRow | None) -> float:
