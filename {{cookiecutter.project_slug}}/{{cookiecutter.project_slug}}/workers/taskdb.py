@@ -101,13 +101,16 @@ def claim(
 {%- endif %}
 
 
-def next_due(queue_names: list[str], backend_name: str) -> datetime | None:
-    """When the earliest deferred READY task of these queues may run (run_after)."""
-    tasks = TaskRow.objects.filter(
-        status=TaskResultStatus.READY, backend_name=backend_name, run_after__gt=timezone.now()
-    ).exclude(run_after=get_date_max())
+def next_due(queue_names: list[str], excluded: list[str], backend_name: str) -> datetime | None:
+    """When the earliest deferred READY task of these queues may run (run_after), paused queues
+    aside; maybe already past: a claim that just missed it looks again."""
+    tasks = TaskRow.objects.filter(status=TaskResultStatus.READY, backend_name=backend_name)
+    tasks = tasks.exclude(run_after=get_date_max())
     if "*" not in queue_names:
         tasks = tasks.filter(queue_name__in=queue_names)
+    if excluded:
+        tasks = tasks.exclude(queue_name__in=excluded)
+    tasks = tasks.exclude(queue_name__in=PausedQueue.objects.values("queue_name"))
     return tasks.aggregate(due=Min("run_after"))["due"]
 
 

@@ -82,10 +82,13 @@ class Worker(taskdb.DBWorker):
 
     def seconds_until_next_look(self, claimed: taskdb.TaskRow | None) -> float:
         """The poll interval, or less if a deferred task (a retry) is due before then."""
-        due = None if claimed else taskdb.next_due(self.queue_names, self.backend_name)
+        if claimed is not None:
+            return self.interval
+        due = taskdb.next_due(self.queue_names, self.excluded_queue_names, self.backend_name)
         if due is None:
             return self.interval
-        return max(0.0, min(self.interval, (due - timezone.now()).total_seconds()))
+        # Never 0: a due task this worker could not claim (taken meanwhile) costs a pause.
+        return max(0.01, min(self.interval, (due - timezone.now()).total_seconds()))
 
     def claim(self, *, woken: bool) -> taskdb.TaskRow | None:
         """Claim the next task; a task readied from now on wakes the next wait."""

@@ -9,12 +9,13 @@ from django.tasks import TaskResult
 from tests.support.waiting import wait_until
 
 
-def run_worker(*options: str) -> None:
+def run_worker(*options: str, batch: bool = True) -> None:
     """Run the project's worker in this process until no task is ready (--batch); the test
     needs `transaction=True`, as the worker commits. pytest's signal handlers are put back."""
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
     try:
-        call_command("worker", "--batch", "--worker-id", "test", *options, stdout=io.StringIO())
+        batch_option = ["--batch"] if batch else ["--interval", "10"]
+        call_command("worker", *batch_option, "--worker-id", "test", *options, stdout=io.StringIO())
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)

@@ -31,6 +31,14 @@ def flaky(context: TaskContext, failures: int, error: str = "ConnectionError") -
     return context.attempt
 
 
+@retry(max_attempts=2, backoff=lambda error, _: 0.5)
+@task(takes_context=True)
+def fails_once(context: TaskContext) -> int:
+    if context.attempt == 1:
+        raise ConnectionError("the server is busy")
+    return context.attempt
+
+
 @retry(max_attempts=2, backoff=lambda error, _: 60)
 @task
 def always_fails() -> None:
@@ -89,6 +97,17 @@ def test_a_retry_waits_for_its_backoff():
     assert (result.status, result.attempts) == ("READY", 1)
     wait = result.task.run_after - timezone.now()
     assert timedelta(seconds=50) < wait <= timedelta(seconds=60)
+
+
+def test_a_retry_runs_when_its_backoff_is_over_not_at_the_next_poll():
+    result = fails_once.enqueue()
+    started = time.monotonic()
+
+    run_worker("--max-tasks", "2", batch=False)  # a worker polling every 10 s
+
+    assert time.monotonic() - started < 5
+    result.refresh()
+    assert (result.status, result.return_value) == ("SUCCESSFUL", 2)
 
 
 def test_a_task_past_its_time_limit_fails_and_the_worker_runs_the_next_one():
