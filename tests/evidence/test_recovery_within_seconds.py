@@ -12,7 +12,6 @@ from tasks_demo.accounts.models import User
 from tasks_demo.accounts.tasks import send_welcome_email
 from tasks_demo.workers.models import TaskAttempt, WorkerProcess
 from tasks_demo.workers.tests.helpers import status_of, wait_for_status
-
 from tasks_demo.workers.worker import RECOVERY_CHECK_SECONDS
 
 # What the workers promise, with room for a busy machine.

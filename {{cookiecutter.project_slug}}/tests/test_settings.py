@@ -55,8 +55,8 @@ def test_task_lifecycles_are_logged_and_connections_reused_between_polls():
 
 
 def test_a_stopped_worker_gives_its_task_back_before_honcho_kills_it():
-    # honcho sends SIGKILL 5 s after SIGTERM; the grace leaves the worker time to requeue.
-    assert settings.WORKER_STOP_GRACE_SECONDS <= 4
+    # honcho sends SIGKILL 5 s after SIGTERM; the grace leaves the worker 2 s to requeue and exit.
+    assert settings.WORKER_STOP_GRACE_SECONDS <= 3
 {%- if cookiecutter.database == "postgresql" %}
 
 

@@ -127,9 +127,9 @@ WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=1.0)
 WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=10.0)
 {%- endif %}
 # Told to stop (SIGTERM, Ctrl+C), a worker lets its task run this long, then puts it back to
-# READY. Keep it below the supervisor's wait before SIGKILL: honcho 5 s, systemd's
+# READY and exits. Keep it well below the supervisor's wait before SIGKILL: honcho 5 s, systemd's
 # TimeoutStopSec 90 s, Kubernetes' terminationGracePeriodSeconds 30 s.
-WORKER_STOP_GRACE_SECONDS = env.float("WORKER_STOP_GRACE_SECONDS", default=4.0)
+WORKER_STOP_GRACE_SECONDS = env.float("WORKER_STOP_GRACE_SECONDS", default=3.0)
 # How long a task may run unless it declares its own @time_limit.
 TASK_TIME_LIMIT_SECONDS = env.float("TASK_TIME_LIMIT_SECONDS", default=300.0)
 

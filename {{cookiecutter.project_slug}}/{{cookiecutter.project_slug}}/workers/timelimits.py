@@ -22,6 +22,8 @@ from collections.abc import Callable, Coroutine
 from types import CodeType, FrameType
 from typing import Any
 
+from asgiref.sync import async_to_sync
+
 HARD_LIMIT_GRACE_SECONDS = 10.0
 
 
@@ -38,21 +40,23 @@ class Limits:
 
     def __init__(self) -> None:
         self._deadlines: dict[type[Exception], tuple[float, str]] = {}
-        self._running = False
+        self.running = False  # whether a task runs now
 
     def run(self, call: Callable[[], Any], *, seconds: float, is_async: bool = False) -> Any:
         """`call()`, stopped with TimeLimitExceeded after `seconds` (see the module's doc)."""
         message = f"The task ran longer than its time limit of {seconds:g} s."
         faulthandler.dump_traceback_later(seconds + HARD_LIMIT_GRACE_SECONDS, exit=True)
         previous = signal.signal(signal.SIGALRM, self._expire)
-        self._running = True
+        self.running = True
         try:
             if is_async:
-                return _inside_the_task(lambda: asyncio.run(_within(call(), seconds, message)))
+                # As Task.call runs a coroutine: its sync_to_async calls come back to this thread.
+                limited = async_to_sync(_within)
+                return _inside_the_task(lambda: limited(call(), seconds, message))
             self._set(TimeLimitExceeded, seconds, message)
             return _inside_the_task(call)
         finally:
-            self._running = False
+            self.running = False
             self._deadlines.clear()
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
@@ -60,7 +64,7 @@ class Limits:
 
     def interrupt(self, *, after: float, message: str) -> None:
         """Raise WorkerStopped in the running task `after` seconds from now (0: at once)."""
-        if self._running:
+        if self.running:
             self._set(WorkerStopped, after, message)
 
     def _set(self, error: type[Exception], seconds: float, message: str) -> None:
