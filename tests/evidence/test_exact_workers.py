@@ -8,9 +8,10 @@
 - One SIGTERM (what honcho, systemd and Kubernetes send before SIGKILL) leaves no task RUNNING
   and counts no lost worker.
 
-The tasks are in exact_tasks.py; each notes its runs in a file the test reads. The workers
-are told a liveness interval of LIVENESS_SECONDS where they have one (the heartbeat's
-staleness); faults last three times as long.
+The tasks are in exact_tasks.py; each notes its runs in a file the test reads. A fault lasts
+three times LIVENESS_SECONDS, itself twice the period of the workers' recovery check; workers
+that judge liveness by a heartbeat (the design these replaced) are told it as their staleness,
+so that such a design fails here within seconds.
 """
 
 import os
@@ -42,8 +43,8 @@ from .exact_tasks import OVERSTAY_LIMIT_SECONDS, hold, hold_the_gil, overstay, r
 from .netns import Cluster, Host, postgresql_bin
 
 LIVENESS_SECONDS = 2.0
-# Heartbeat workers call a worker silent for WORKER_STALE_AFTER_SECONDS dead; exact ones
-# ignore both settings (they check a lock about every second).
+# Heartbeat workers call a worker silent for WORKER_STALE_AFTER_SECONDS dead; exact workers
+# have neither setting (they check a lock about every second).
 LIVENESS = {"WORKER_HEARTBEAT_SECONDS": "0.5", "WORKER_STALE_AFTER_SECONDS": str(LIVENESS_SECONDS)}
 FAULT_SECONDS = 3 * LIVENESS_SECONDS
 PAUSE_SECONDS = 20
