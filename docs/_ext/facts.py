@@ -1,16 +1,19 @@
 """Facts in prose, read from the code when the pages are built, never typed by hand.
 
-    Workers beat every {setting}`WORKER_HEARTBEAT_SECONDS` s.       -> 1
+    A stopped worker's task has {setting}`WORKER_STOP_GRACE_SECONDS` s.  -> 4
     The queues are {setting}`TASKS.default.QUEUES`.                  -> default, emails, reports
     In development each day takes {setting}`development:REPORT_SECONDS_PER_DAY` s.
+    On PostgreSQL a worker polls every {setting}`postgresql:WORKER_POLL_SECONDS` s.   -> 1
     The emails worker runs {procfile}`emails`.             -> python -m manage worker --queue...
     An enqueue adds {bench}`request cost|sqlite|enqueued minus no email` to a request.
     A waiting worker reads it every {constant}`tasks_demo/workers/wakeup.py CHECK_SECONDS` s.
 
 `setting` reads a settings module of the project conf.py baked (`base` unless
-`module:` is given): the default of `env.float("X", default=...)` and friends, or
-a literal, found by name; `A.b.c` looks up keys of a dictionary setting, however
-it is assigned (`TASKS = {...}`, `DATABASES["default"]["CONN_MAX_AGE"] = ...`).
+`module:` is given; the SQLite bake unless `postgresql:` or `postgresql/module:`
+is): the default of `env.float("X", default=...)` and friends, a literal or
+`float("inf")` (shown as "infinite"), found by name; `A.b.c` looks up keys of a
+dictionary setting, however it is assigned (`TASKS = {...}`,
+`DATABASES["default"]["CONN_MAX_AGE"] = ...`).
 `procfile` gives the command of a Procfile line; `constant` a module-level constant
 of a file of the project (`path NAME`). `bench` gives a figure of the
 committed benchmark results (docs/benchmarks/results.csv): measurement, database
@@ -29,6 +32,7 @@ paragraph and its parameters, read from noxfile.py.
 
 import ast
 import csv
+import math
 from pathlib import Path
 
 from docutils import nodes
@@ -37,6 +41,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.typing import ExtensionMetadata
 
 READERS = {"str", "int", "float", "bool", "list", "db"}  # env(...), env.int(...), ...
+DATABASES = {"sqlite", "postgresql"}  # the bakes conf.py makes
 
 
 class Unknown(LookupError):
@@ -105,6 +110,12 @@ def setting_value(source: str, path: list[str]) -> object:
                     missing = error
     if found is None:
         raise missing
+    if (  # float("inf"): no limit
+        isinstance(found, ast.Call)
+        and ast.unparse(found.func) == "float"
+        and [type(arg) for arg in found.args] == [ast.Constant]
+    ):
+        return float(found.args[0].value)
     return ast.literal_eval(found)
 
 
@@ -112,6 +123,8 @@ def render(value: object) -> list[nodes.Node]:
     """Numbers as text (10.0 -> 10), strings as code, lists item by item."""
     if isinstance(value, bool):
         return [nodes.literal(text=str(value))]
+    if isinstance(value, float) and math.isinf(value):
+        return [nodes.Text("infinite")]
     if isinstance(value, int | float):
         return [nodes.Text(f"{value:,g}")]
     if isinstance(value, str):
@@ -142,18 +155,22 @@ class FactRole(SphinxRole):
             message = f"{self.name}: cannot find {self.text!r}: {error}"
             return [], [self.inliner.reporter.error(message, line=self.lineno)]
 
-    def baked(self, path: str) -> Path:
+    def baked(self, path: str, database: str = "") -> Path:
         config = self.config
         root = Path(self.env.srcdir) / config.project_file_root
-        file = root / config.project_file_default_database / config.project_file_slug / path
+        database = database or config.project_file_default_database
+        file = root / database / config.project_file_slug / path
         self.env.note_dependency(str(file))
         return file
 
 
 class SettingRole(FactRole):
     def fact(self, text: str) -> list[nodes.Node]:
-        module, _, name = text.rpartition(":")
-        source = self.baked(f"config/settings/{module or 'base'}.py").read_text()
+        where, _, name = text.rpartition(":")
+        database, _, module = where.rpartition("/")
+        if where in DATABASES:
+            database, module = where, ""
+        source = self.baked(f"config/settings/{module or 'base'}.py", database).read_text()
         return render(setting_value(source, name.split(".")))
 
 

@@ -197,8 +197,9 @@ class Project:
 
         connections.close_all()
         if self.database == "sqlite":
-            for path in self.workdir.glob(f"{self.sqlite_path.name}*"):  # and its -wal, -shm
-                path.unlink()
+            # and its -wal, -shm, and -workers (the directory of the workers' lock files)
+            for path in self.workdir.glob(f"{self.sqlite_path.name}*"):
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
             if migrated:
                 source, copy = sqlite3.connect(self.migrated()), sqlite3.connect(self.sqlite_path)
                 source.backup(copy)
