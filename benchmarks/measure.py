@@ -25,9 +25,10 @@ from .plans import Plan
 from .probes import Probe
 from .smtp import TimedSMTPServer
 
-MEASUREMENTS = (
-    "request_cost", "wakeup", "idle", "recovery", "isolation", "throughput", "monitoring"
-)
+# fmt: off
+MEASUREMENTS = ("request_cost", "wakeup", "idle", "recovery", "isolation", "throughput",
+                "monitoring")
+# fmt: on
 PACKAGES = ("django", "django-tasks-db", "django-task-psql", "django-ox")
 
 

@@ -27,7 +27,7 @@ from .plans import Plan
 
 GOAL_MS = 200.0
 QUEUES = ["default", "emails", "reports"]
-TOKEN = "lab-metrics-token"  # noqa: S105  the lab's throwaway database only
+TOKEN = "lab-metrics-token"  # the lab's throwaway site only
 INDEXES = {  # as the monitoring app's migration makes them
     "monitoring_unfinished_idx": "(queue_name, status, enqueued_at) "
     "WHERE status IN ('READY', 'RUNNING')",
@@ -51,37 +51,44 @@ def series(count: int) -> str:
 
 def fill(finished: int, ready: int) -> None:
     """`finished` results over 14 days (1 in 50 FAILED) and `ready` tasks of the last hour."""
-    from django_tasks_db.models import get_date_max
+    from tasks_demo.workers.taskdb import get_date_max
 
     pg = connection.vendor == "postgresql"
-    uuid = "gen_random_uuid()" if pg else "lower(hex(randomblob(16)))"
-    seconds = "make_interval(secs => {})" if pg else "{}"
-    def ago(expression: str) -> str:  # noqa: E306
-        if pg:
-            return f"now() - {seconds.format(expression)}"
-        return f"strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || ({expression}) || ' seconds')"
 
-    queue = "(ARRAY['default', 'emails', 'reports'])[1 + n % 3]" if pg else (
-        "CASE n % 3 WHEN 0 THEN 'default' WHEN 1 THEN 'emails' ELSE 'reports' END")  # fmt: skip
-    task = "'tasks_demo.hello.tasks.say_hello'"
-    never = get_date_max().isoformat() if pg else get_date_max().strftime("%Y-%m-%d %H:%M:%S")
-    columns = ("id, status, enqueued_at, started_at, finished_at, args_kwargs, priority, "
-               "task_path, worker_ids, queue_name, backend_name, run_after, return_value, "
-               "exception_class_path, traceback")  # fmt: skip
-    status = "CASE WHEN n % 50 = 0 THEN 'FAILED' ELSE 'SUCCESSFUL' END"
-    finished_at = ago(f"(n % 1209600) + 0.5")  # spread over 14 days, one every few seconds
+    def ago(seconds: str) -> str:
+        """SQL of the time `seconds` (an SQL expression) ago."""
+        if pg:
+            return f"now() - make_interval(secs => {seconds})"
+        return f"strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || ({seconds}) || ' seconds')"
+
+    never = get_date_max().isoformat() if pg else str(get_date_max().replace(tzinfo=None))
+    spread = "(n % 1209600)"  # seconds within 14 days
+    values = {
+        "id": "gen_random_uuid()" if pg else "lower(hex(randomblob(16)))",
+        "status": "CASE WHEN n % 50 = 0 THEN 'FAILED' ELSE 'SUCCESSFUL' END",
+        "enqueued_at": ago(f"{spread} + 2"),
+        "started_at": ago(f"{spread} + 1"),
+        "finished_at": ago(f"{spread} + 0.5"),
+        "args_kwargs": """'{"args": ["Ada"], "kwargs": {}}'""",
+        "priority": "0",
+        "task_path": "'tasks_demo.hello.tasks.say_hello'",
+        "worker_ids": """'["lab-worker"]'""",
+        "queue_name": "CASE n % 3 WHEN 0 THEN 'default' WHEN 1 THEN 'emails' ELSE 'reports' END",
+        "backend_name": "'default'",
+        "run_after": f"'{never}'",
+        "return_value": "'null'",
+        "exception_class_path": "''",
+        "traceback": "''",
+    }
+    waiting = {**values, "status": "'READY'", "enqueued_at": ago("n % 3600"),
+               "started_at": "NULL", "finished_at": "NULL", "worker_ids": "'[]'",
+               "return_value": "NULL"}  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table()} ({columns}) SELECT {uuid}, {status}, {ago('(n % 1209600) + 2')},"  # noqa: S608
-            f" {ago('(n % 1209600) + 1')}, {finished_at}, '{{\"args\": [\"Ada\"], \"kwargs\": {{}}}}',"
-            f" 0, {task}, '[\"lab-worker\"]', {queue}, 'default', '{never}', 'null', '', ''"
-            f" FROM {series(finished)}"
-        )
-        cursor.execute(
-            f"INSERT INTO {table()} ({columns}) SELECT {uuid}, 'READY', {ago('n % 3600')}, NULL,"  # noqa: S608
-            f" NULL, '{{\"args\": [\"Ada\"], \"kwargs\": {{}}}}', 0, {task}, '[]', {queue},"
-            f" 'default', '{never}', NULL, '', '' FROM {series(ready)}"
-        )
+        for rows, count in ((values, finished), (waiting, ready)):
+            cursor.execute(
+                f"INSERT INTO {table()} ({', '.join(rows)}) "
+                f"SELECT {', '.join(rows.values())} FROM {series(count)}"
+            )
         cursor.execute(f"VACUUM ANALYZE {table()}" if pg else f"ANALYZE {table()}")
 
 
@@ -108,8 +115,10 @@ def page_times(plan: Plan) -> dict[str, list[float]]:
 
     samples: dict[str, list[float]] = {"dashboard": [], "/metrics": []}
     for n in range(plan.monitoring_warmup + plan.monitoring_requests):
-        times = {"dashboard": timed(lambda: get(dashboard)),
-                 "/metrics": timed(lambda: get(metrics, Authorization=f"Bearer {TOKEN}"))}  # fmt: skip
+        times = {
+            "dashboard": timed(lambda: get(dashboard)),
+            "/metrics": timed(lambda: get(metrics, Authorization=f"Bearer {TOKEN}")),
+        }
         if n >= plan.monitoring_warmup:
             for name, seconds in times.items():
                 samples[name].append(seconds)

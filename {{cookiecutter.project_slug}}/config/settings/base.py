@@ -142,7 +142,9 @@ TASK_TIME_LIMIT_SECONDS = env.float("TASK_TIME_LIMIT_SECONDS", default=300.0)
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 # Every process (the site's, each worker's) writes its counters to files here, and
 # /metrics adds them up (prometheus-client's multiprocess mode): one directory per machine.
-PROMETHEUS_MULTIPROC_DIR = env.path("PROMETHEUS_MULTIPROC_DIR", default=BASE_DIR / "var" / "metrics")
+PROMETHEUS_MULTIPROC_DIR = env.path(
+    "PROMETHEUS_MULTIPROC_DIR", default=BASE_DIR / "var" / "metrics"
+)
 
 # Email
 # https://docs.djangoproject.com/en/6.1/topics/email/

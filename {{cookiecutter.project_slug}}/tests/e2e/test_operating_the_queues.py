@@ -42,7 +42,9 @@ def test_staff_find_a_failed_email_pause_its_queue_and_retry_it_once_the_server_
         emails.get_by_test_id("failed").get_by_role("link").click()  # the FAILED tasks
         staff.locator("#result_list tbody th a").click()  # the task's page
         expect(staff.locator(".field-formatted_traceback")).to_contain_text("SMTPDataError")
-        expect(staff.get_by_test_id("attempts")).to_contain_text("failed with smtplib.SMTPDataError")
+        expect(staff.get_by_test_id("attempts")).to_contain_text(
+            "failed with smtplib.SMTPDataError"
+        )
         screenshot(staff, "task-traceback.png")
 
         staff.goto(site_url + reverse("monitoring:queues"))

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 from django.tasks import TaskResultStatus
+from django.template.response import TemplateResponse
 
 from ..taskstatus.models import OwnedTask
 from ..workers import taskdb
@@ -56,7 +57,7 @@ def not_ready(row: TaskRow) -> str | None:
 def not_importable(row: TaskRow) -> str | None:
     try:
         row.task  # noqa: B018  the task's function must still exist
-    except Exception:  # noqa: BLE001  ImportError, or a path to something not a task
+    except Exception:
         return f"its task {row.task_path} no longer exists in the code."
     return None
 
@@ -116,7 +117,7 @@ def confirm_then_apply(
             "allowed": allowed,
             "refused": refused,
             "selected": [row.pk for row in rows],
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "monitoring/confirm_action.html", context)
     changed = 0
@@ -134,7 +135,7 @@ def confirm_then_apply(
 def admin_action(name: str, description: str) -> Callable:
     """The admin action `name`, for staff who may operate the queues."""
 
-    def run(modeladmin, request, queryset):  # noqa: ANN001, ANN202  the admin's signature
+    def run(modeladmin, request, queryset):
         return confirm_then_apply(modeladmin, request, queryset, ACTIONS[name])
 
     run.__name__ = f"{name}_tasks"  # the admin's name of the action, as the pages post it

@@ -28,11 +28,12 @@ class TaskAdmin(admin.ModelAdmin):
     show_full_result_count = False  # a count of every row is slow on a big table
     actions = [actions.retry_tasks, actions.cancel_tasks, actions.duplicate_tasks,
                actions.requeue_tasks]  # fmt: skip
-    fields = readonly_fields = [
+    readonly_fields = (
         "id", "task_path", "status", "queue_name", "priority", "enqueued_at", "run_after",
         "started_at", "finished_at", "args_kwargs", "return_value", "owner",
         "exception_class_path", "formatted_traceback", "every_attempt",
-    ]  # fmt: skip
+    )  # fmt: skip
+    fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -79,15 +80,20 @@ class TaskAdmin(admin.ModelAdmin):
         failed = {a.number: a for a in TaskAttempt.objects.filter(task_id=str(row.pk))}
         lines = []
         for number, worker in enumerate(row.worker_ids, start=1):
-            attempt = failed.get(number)
-            outcome = (format_html("failed with {}<details><summary>traceback</summary>"
-                                   "<pre>{}</pre></details>", attempt.error, attempt.traceback)
-                       if attempt else row.status if number == len(row.worker_ids) else "-")  # fmt: skip
+            outcome = "-"  # it ran; it is the last or it failed (recorded below)
+            if attempt := failed.get(number):
+                outcome = format_html(
+                    "failed with {}<details><summary>traceback</summary><pre>{}</pre></details>",
+                    attempt.error, attempt.traceback,
+                )  # fmt: skip
+            elif number == len(row.worker_ids):
+                outcome = row.status
             lines.append((number, worker, outcome))
         if not lines:
             return "- (not run yet)"
         rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", lines)
         return format_html(
             '<table data-testid="attempts"><tr><th>#</th><th>worker</th><th>outcome</th></tr>'
-            "{}</table>", rows
+            "{}</table>",
+            rows,
         )

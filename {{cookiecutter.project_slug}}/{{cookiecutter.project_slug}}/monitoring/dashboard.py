@@ -59,7 +59,9 @@ def queues(live_queues: list[str], paused: set[str], *, finished: bool = True) -
             queue.ready, queue.oldest_ready = row["count"], row["oldest"]
         else:
             queue.running = row["count"]
-    done = taskdb.finished_by_queue(now - FAILED_WINDOW, now - SUCCESSFUL_WINDOW) if finished else []
+    done = (
+        taskdb.finished_by_queue(now - FAILED_WINDOW, now - SUCCESSFUL_WINDOW) if finished else []
+    )
     for row in done:
         queue = by_name.setdefault(row["queue_name"], Queue(row["queue_name"]))
         queue.failed, queue.successful = row["failed"], row["successful"]

@@ -57,4 +57,6 @@ def resume(queue_name: str, user: AbstractBaseUser) -> bool:
 
 def log(user: AbstractBaseUser, paused: PausedQueue, flag: int, message: str) -> None:
     """An admin log entry: who switched the queue, and when."""
-    LogEntry.objects.log_actions(user.pk, [paused], flag, change_message=message, single_object=True)
+    LogEntry.objects.log_actions(
+        user.pk, [paused], flag, change_message=message, single_object=True
+    )

@@ -68,7 +68,7 @@ def count_finished(sender: type, task_result: TaskResult, **kwargs: object) -> N
 class QueuesCollector(Collector):
     """The queues' gauges, read from the database when Prometheus scrapes."""
 
-    def collect(self):  # noqa: ANN201  prometheus-client's protocol
+    def collect(self):
         queued = GaugeMetricFamily("django_tasks_queued", "Tasks READY or RUNNING now.",
                                    labels=["queue", "status"])  # fmt: skip
         oldest = GaugeMetricFamily(
@@ -110,4 +110,3 @@ def endpoint(request: HttpRequest) -> HttpResponse:
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
-

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
+from ..http import AuthenticatedRequest
 from . import dashboard, liveness
 from .actions import may_operate
 
@@ -36,7 +37,7 @@ def queues(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_member_required
-def switch(request: HttpRequest, queue_name: str) -> HttpResponse:
+def switch(request: AuthenticatedRequest, queue_name: str) -> HttpResponse:
     """Pause or resume a queue (`action` is "pause" or "resume"), then back to the dashboard."""
     if not may_operate(request):
         raise PermissionDenied

@@ -217,23 +217,20 @@ def unfinished_by_queue() -> list[dict]:
     partial index of unfinished tasks."""
     due = Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now())
     rows = TaskRow.objects.filter(status__in=UNFINISHED).values("queue_name", "status")
-    return list(rows.annotate(count=Count("pk"), oldest=Earliest("enqueued_at", filter=due)).order_by())
+    oldest = Earliest("enqueued_at", filter=due)
+    return [dict(row) for row in rows.annotate(count=Count("pk"), oldest=oldest).order_by()]
 
 
 def finished_by_queue(failed_since: datetime, successful_since: datetime) -> list[dict]:
     """Per queue: tasks FAILED since `failed_since`, SUCCESSFUL since `successful_since` (the
     later); served by the monitoring app's index of finish times."""
     rows = TaskRow.objects.filter(finished_at__gte=min(failed_since, successful_since))
-    return list(
-        rows.values("queue_name")
-        .annotate(
-            failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED,
-                                        finished_at__gte=failed_since)),
-            successful=Count("pk", filter=Q(status=TaskResultStatus.SUCCESSFUL,
-                                            finished_at__gte=successful_since)),
-        )  # fmt: skip
-        .order_by()
+    failed = Q(status=TaskResultStatus.FAILED, finished_at__gte=failed_since)
+    successful = Q(status=TaskResultStatus.SUCCESSFUL, finished_at__gte=successful_since)
+    counts = rows.values("queue_name").annotate(
+        failed=Count("pk", filter=failed), successful=Count("pk", filter=successful)
     )
+    return [dict(row) for row in counts.order_by()]
 
 
 def finished_per_minute(since: datetime) -> list[dict]:
@@ -241,14 +238,11 @@ def finished_per_minute(since: datetime) -> list[dict]:
     rows = TaskRow.objects.filter(finished_at__gte=since).annotate(
         minute=TruncMinute("finished_at")
     )
-    return list(
-        rows.values("minute")
-        .annotate(
-            successful=Count("pk", filter=Q(status=TaskResultStatus.SUCCESSFUL)),
-            failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED)),
-        )
-        .order_by("minute")
+    counts = rows.values("minute").annotate(
+        successful=Count("pk", filter=Q(status=TaskResultStatus.SUCCESSFUL)),
+        failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED)),
     )
+    return [dict(row) for row in counts.order_by("minute")]
 
 
 def running_tasks() -> list[TaskRow]:

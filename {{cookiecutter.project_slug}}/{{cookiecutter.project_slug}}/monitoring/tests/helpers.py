@@ -46,4 +46,3 @@ def staff_client(*, may_operate: bool) -> Client:
     client = Client()
     client.force_login(user)
     return client
-

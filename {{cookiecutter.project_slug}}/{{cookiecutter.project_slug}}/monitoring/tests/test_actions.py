@@ -41,8 +41,14 @@ def test_retry_puts_only_a_failed_task_back_under_its_id_and_counts_an_attempt(o
 
     page = act(operator, "retry", failed_id, ready_id, running_id)
     assert "Retry: 1 task(s)." in page.content.decode()
-    assert [status(failed_id), status(ready_id), status(running_id)] == ["READY", "READY", "RUNNING"]
-    assert history(failed_id) == [("operator@example.com", "Retried: READY again under the same id.")]
+    assert [status(failed_id), status(ready_id), status(running_id)] == [
+        "READY",
+        "READY",
+        "RUNNING",
+    ]
+    assert history(failed_id) == [
+        ("operator@example.com", "Retried: READY again under the same id.")
+    ]
     assert history(ready_id) == history(running_id) == []
 
     row = taskdb.claim("w3", ["default"], [], "default")

@@ -24,8 +24,8 @@ def test_search_finds_a_task_by_id_or_by_its_owner_s_email(operator, ada, grace)
     assert listed(operator.get(TASKS, {"q": "ada@example"})) == {adas}
     assert listed(operator.get(TASKS, {"q": graces})) == {graces}
     assert listed(operator.get(TASKS, {"q": "not-an-id"})) == set()
-    assert listed(operator.get(TASKS, {"status__exact": "READY", "queue_name__exact": "default"})) == {
-        adas, graces}  # fmt: skip
+    filters = {"status__exact": "READY", "queue_name__exact": "default"}
+    assert listed(operator.get(TASKS, filters)) == {adas, graces}
 
 
 @pytest.mark.django_db

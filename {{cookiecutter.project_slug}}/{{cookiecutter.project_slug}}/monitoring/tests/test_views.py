@@ -55,7 +55,10 @@ def test_staff_pause_and_resume_a_queue_and_the_admin_logs_who(operator):
     switch(operator, "emails", "resume")
     assert not PausedQueue.objects.exists()
     log = LogEntry.objects.order_by("action_time")
-    assert [entry.change_message for entry in log] == ["Paused queue emails.", "Resumed queue emails."]
+    assert [entry.change_message for entry in log] == [
+        "Paused queue emails.",
+        "Resumed queue emails.",
+    ]
     assert {entry.user.email for entry in log} == {"operator@example.com"}
 
 
