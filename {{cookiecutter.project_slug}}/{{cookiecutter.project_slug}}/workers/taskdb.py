@@ -256,12 +256,12 @@ def retry_failed(task_id: str) -> bool:
     """Put a FAILED task back to READY under the same id, to run now (its next claim counts as
     one more attempt); False if it is not FAILED (any more). One conditional UPDATE: of an
     action and anything else changing the row, one wins and the other changes nothing."""
-    return bool(
-        TaskRow.objects.filter(pk=task_id, status=TaskResultStatus.FAILED).update(
-            status=TaskResultStatus.READY, run_after=get_date_max(), finished_at=None,
-            exception_class_path="", traceback="", return_value=None,
-        )  # fmt: skip
-    )
+    failed = TaskRow.objects.filter(pk=task_id, status=TaskResultStatus.FAILED)
+    retried = failed.update(
+        status=TaskResultStatus.READY, run_after=get_date_max(), finished_at=None,
+        exception_class_path="", traceback="", return_value=None,
+    )  # fmt: skip
+    return bool(retried)
 
 
 def cancel_ready(task_id: str, by: str) -> bool:
