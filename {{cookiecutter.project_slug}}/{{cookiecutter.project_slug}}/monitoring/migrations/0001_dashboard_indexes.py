@@ -6,8 +6,8 @@
 - Finished tasks by finish time: "failed in the last 24 h" and the per-minute chart read
   the window only. Partial: a READY task (no finish time yet) costs it nothing at enqueue.
 
-The benchmarks page gives what they cost per enqueue. The SQL is the same on SQLite and
-PostgreSQL; the table is django-tasks-db's, so its own migrations do not know them.
+The benchmarks page gives what they cost per enqueue. The SQL is the same on either database;
+the table is django-tasks-db's, so its own migrations do not know them.
 """
 
 from django.db import migrations
