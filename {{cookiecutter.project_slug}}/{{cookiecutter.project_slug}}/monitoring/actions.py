@@ -106,8 +106,9 @@ def confirm_then_apply(
 ) -> TemplateResponse | None:
     """The confirmation page; once confirmed, the action on each task it may change."""
     rows = list(queryset)
-    refused = [(row, reason) for row in rows if (reason := action.why_not(row))]
-    allowed = [row for row in rows if not action.why_not(row)]
+    verdicts = [(row, action.why_not(row)) for row in rows]
+    refused = [(row, reason) for row, reason in verdicts if reason]
+    allowed = [row for row, reason in verdicts if not reason]
     if request.POST.get("confirmed") != "yes" or not allowed:
         context = {
             **modeladmin.admin_site.each_context(request),

@@ -1,6 +1,8 @@
 """Each admin action changes only the tasks its rule allows, says why it leaves the others,
 logs who did it, and loses cleanly to a worker that changed the task first."""
 
+from dataclasses import replace
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
@@ -10,6 +12,7 @@ from ...hello.tasks import say_hello
 from ...taskstatus.models import OwnedTask
 from ...workers import taskdb
 from ...workers.ownership import Ownership
+from .. import actions
 from .helpers import dead, failed, ready, running, staff_client, status
 
 pytestmark = pytest.mark.django_db(transaction=True)  # workers' ownership has its own session
@@ -103,15 +106,23 @@ def test_duplicate_enqueues_the_same_arguments_for_the_same_owner(operator, ada)
     assert history(original.id) == [("operator@example.com", f"Duplicated as task {copy.pk}.")]
 
 
-def test_an_action_racing_a_worker_changes_nothing(operator):
-    """Staff confirms a cancel while a worker claims the task: the worker wins, whole."""
+def test_a_cancel_confirmed_as_a_worker_claims_the_task_changes_nothing(operator, monkeypatch):
+    """The worker claims the task between the action's check and its write: the worker wins,
+    whole, and staff are told."""
     task_id = ready()
-    act(operator, "cancel", task_id, confirmed=False)
-    row = taskdb.claim("fast-worker", ["default"], [], "default")  # meanwhile
-    assert str(row.pk) == task_id
+    claims = []
 
-    assert taskdb.cancel_ready(task_id, by="someone") is False
-    assert taskdb.retry_failed(task_id) is False
+    def checked_then_claimed(row: taskdb.TaskRow) -> str | None:
+        reason = actions.not_ready(row)
+        claims.append(taskdb.claim("fast-worker", ["default"], [], "default"))  # meanwhile
+        return reason
+
+    racing = replace(actions.ACTIONS["cancel"], why_not=checked_then_claimed)
+    monkeypatch.setitem(actions.ACTIONS, "cancel", racing)
+    page = act(operator, "cancel", task_id)
+
+    assert "1 task(s) changed meanwhile" in page.content.decode()
+    [row] = claims
     after = taskdb.TaskRow.objects.get(pk=task_id)
     assert (after.status, after.started_at, after.worker_ids) == ("RUNNING", row.started_at,
                                                                    ["fast-worker"])  # fmt: skip
@@ -119,6 +130,14 @@ def test_an_action_racing_a_worker_changes_nothing(operator):
     assert taskdb.succeed(row, None)  # and the worker's own write still lands
     assert status(task_id) == "SUCCESSFUL"
     assert history(task_id) == []
+
+
+def test_the_fenced_writes_refuse_a_task_that_moved_on():
+    running_id, ready_id = str(running().pk), ready()
+    assert taskdb.cancel_ready(running_id, by="someone") is False
+    assert taskdb.retry_failed(running_id) is False
+    assert taskdb.retry_failed(ready_id) is False
+    assert [status(running_id), status(ready_id)] == ["RUNNING", "READY"]
 
 
 def test_a_retry_racing_another_retry_applies_once():
