@@ -25,7 +25,10 @@ from .plans import Plan
 from .probes import Probe
 from .smtp import TimedSMTPServer
 
-MEASUREMENTS = ("request_cost", "wakeup", "idle", "recovery", "isolation", "throughput")
+# fmt: off
+MEASUREMENTS = ("request_cost", "wakeup", "idle", "recovery", "isolation", "throughput",
+                "monitoring")
+# fmt: on
 PACKAGES = ("django", "django-tasks-db", "django-task-psql", "django-ox")
 
 
@@ -69,7 +72,7 @@ def run(plan: Plan, only: tuple[str, ...] = MEASUREMENTS, logs: Path | None = No
 
 def measure_all(plan, only, database, probe, smtp, logs, progress: Callable[[str], None]):
     """Each measurement in turn, from an empty task table."""
-    from . import idle, isolation, recovery, request_cost, throughput, wakeup
+    from . import idle, isolation, monitoring, recovery, request_cost, throughput, wakeup
     from .candidates import compared, side_by_side
     from .throughput import fresh_table
 
@@ -78,6 +81,7 @@ def measure_all(plan, only, database, probe, smtp, logs, progress: Callable[[str
         "recovery": lambda: recovery.measure(plan, probe, logs / "recovery", progress),
         "isolation": lambda: isolation.measure(plan, smtp, logs / "isolation", progress),
         "throughput": lambda: throughput.measure(plan, logs / "throughput", progress),
+        "monitoring": lambda: monitoring.measure(plan, progress),
     }
     results = {}
     for name in only:

@@ -42,6 +42,14 @@ class Plan:
     throughput_rounds: int = 0
     worker_counts: tuple[int, ...] = ()
     without_persistent_connections: bool = True
+    # Monitoring: finished and READY rows in the table; requests of each page, after some
+    # not counted; enqueues per round with and without the indexes, and rounds.
+    monitoring_finished: int = 0
+    monitoring_ready: int = 0
+    monitoring_requests: int = 0
+    monitoring_warmup: int = 0
+    monitoring_enqueues: int = 0
+    monitoring_rounds: int = 0
 
 
 FULL = Plan(
@@ -64,6 +72,12 @@ FULL = Plan(
     throughput_batches=2,
     throughput_rounds=2,
     worker_counts=(1, 2),  # the machine the docs' figures come from has two cores
+    monitoring_finished=1_000_000,
+    monitoring_ready=10_000,
+    monitoring_requests=40,
+    monitoring_warmup=5,
+    monitoring_enqueues=300,
+    monitoring_rounds=3,
 )
 
 SMOKE = Plan(
@@ -93,6 +107,12 @@ SMOKE = Plan(
     throughput_rounds=1,
     worker_counts=(1,),
     without_persistent_connections=False,
+    monitoring_finished=2_000,
+    monitoring_ready=100,
+    monitoring_requests=2,
+    monitoring_warmup=1,
+    monitoring_enqueues=5,
+    monitoring_rounds=1,
 )
 
 PLANS = {plan.name: plan for plan in (FULL, SMOKE)}

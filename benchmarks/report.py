@@ -27,6 +27,7 @@ ENQUEUED_VS_NO_EMAIL = 1.5
 INLINE_ADDS_VS_ENQUEUE_ADDS = 50
 SHARED_VS_DEDICATED = 10
 THROUGHPUT_BASELINE = "ours, 1 worker"  # throughput.configurations()' first
+MONITORING_P50_MS = 200.0  # the dashboard's and /metrics' on a big table (issue 19)
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,18 @@ def throughput_rows(database: str, result: dict) -> list[Row]:
     return rows
 
 
+def monitoring_rows(database: str, result: dict) -> list[Row]:
+    size = f"{result['finished']:,} finished, {result['ready']:,} READY"
+    rows = [distribution("monitoring", database, f"{page}, {size}", values)
+            for page, values in result["pages"].items()]  # fmt: skip
+    without = Summary.of(result["enqueue"]["without the indexes"]).p50
+    for case, values in result["enqueue"].items():
+        rows.append(distribution("monitoring", database, f"enqueue, {case}", values,
+                                 ratio=Summary.of(values).p50 / without,
+                                 ratio_to="of without (p50)"))  # fmt: skip
+    return rows
+
+
 def rows_of(results: Iterable[dict]) -> list[Row]:
     """Every row, measurement by measurement, database by database."""
     builders = [
@@ -226,6 +239,7 @@ def rows_of(results: Iterable[dict]) -> list[Row]:
         ("recovery", recovery_rows),
         ("isolation", isolation_rows),
         ("throughput", throughput_rows),
+        ("monitoring", monitoring_rows),
     ]
     results = list(results)
     return [
@@ -268,6 +282,12 @@ def checks_of(result: dict) -> list[Check]:
         checks.append(Check(database, "reports running: one worker's email p50 ≥ "
                             f"{SHARED_VS_DEDICATED}x dedicated workers'", f"{ratio:.0f}x",
                             ratio >= SHARED_VS_DEDICATED))  # fmt: skip
+    if "monitoring" in result:
+        for page, values in result["monitoring"]["pages"].items():
+            p50 = percentile(values, 50) * MS
+            checks.append(Check(database, f"{page} p50 ≤ {MONITORING_P50_MS:g} ms at "
+                                f"{result['monitoring']['finished']:,} finished tasks",
+                                f"{p50:.0f} ms", p50 <= MONITORING_P50_MS))  # fmt: skip
     return checks
 
 
@@ -364,6 +384,8 @@ TITLES = {
     "request cost": "Request cost: a registration, by how it sends its welcome email",
     "queue isolation": "Queue isolation: welcome emails while reports keep their queue busy",
     "throughput": "Throughput: no-op tasks per second, all workers together",
+    "monitoring": "Monitoring: the staff dashboard and /metrics on a big table; enqueue with "
+    "and without their indexes",
 }
 
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("reports/", include("{{ cookiecutter.project_slug }}.reports.urls")),
     path("tasks/", include("{{ cookiecutter.project_slug }}.taskstatus.urls")),
+    # Before the admin's: the dashboard's pages are under admin/.
+    path("", include("{{ cookiecutter.project_slug }}.monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

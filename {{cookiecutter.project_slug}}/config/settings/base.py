@@ -21,6 +21,10 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 # Applications
 # https://docs.djangoproject.com/en/6.1/ref/applications/
 INSTALLED_APPS = [
+    "django_tasks_db",
+    # After django_tasks_db, whose admin of task results it replaces; before the admin,
+    # whose index page its own template extends with a link to the queues' dashboard.
+    "{{ cookiecutter.project_slug }}.monitoring",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -28,7 +32,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django_tasks_db",
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.hello",
     "{{ cookiecutter.project_slug }}.reports",
@@ -132,6 +135,16 @@ WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=10.0)
 WORKER_STOP_GRACE_SECONDS = env.float("WORKER_STOP_GRACE_SECONDS", default=3.0)
 # How long a task may run unless it declares its own @time_limit.
 TASK_TIME_LIMIT_SECONDS = env.float("TASK_TIME_LIMIT_SECONDS", default=300.0)
+
+# Monitoring (the monitoring app): the staff dashboard and Prometheus metrics
+# /metrics answers only a request with "Authorization: Bearer <METRICS_TOKEN>";
+# with no token set, it refuses every request.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Every process (the site's, each worker's) writes its counters to files here, and
+# /metrics adds them up (prometheus-client's multiprocess mode): one directory per machine.
+PROMETHEUS_MULTIPROC_DIR = env.path(
+    "PROMETHEUS_MULTIPROC_DIR", default=BASE_DIR / "var" / "metrics"
+)
 
 # Email
 # https://docs.djangoproject.com/en/6.1/topics/email/

@@ -4,6 +4,9 @@ The worker processes that tests start (tests/support/workers.py) use them too, p
 at the test database and SMTP server; pytest's own process keeps its mail in memory.
 """
 
+import os
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -28,3 +31,9 @@ MAILERS = {
 # Serve static files from the apps' folders, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The metrics of a test run in a directory of their own; the worker processes it starts
+# find it in their environment (the monitoring app sets it).
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
+    prefix="metrics-"
+)

@@ -198,3 +198,92 @@ def existing(task_ids: Iterable[str]) -> set[str]:
         with suppress(ValueError):
             uuids.append(uuid.UUID(task_id))
     return {str(pk) for pk in TaskRow.objects.filter(pk__in=uuids).values_list("pk", flat=True)}
+
+
+# --- Operations: the dashboard, the metrics and staff actions ---
+# Imported here, not above: this section is appended to the module as a whole.
+from django.db.models import Count, Q  # noqa: E402
+from django.db.models import Min as Earliest  # noqa: E402
+from django.db.models.functions import TruncMinute  # noqa: E402
+from django.tasks import TaskResult  # noqa: E402
+
+UNFINISHED = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+
+
+class TaskCancelled(Exception):
+    """A staff member cancelled the task before it ran."""
+
+
+def unfinished_by_queue() -> list[dict]:
+    """Per queue and status (READY, RUNNING): how many, and the oldest due one's enqueue time
+    (a READY task deferred to later is counted, not aged). Served by the monitoring app's
+    partial index of unfinished tasks."""
+    due = Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now())
+    rows = TaskRow.objects.filter(status__in=UNFINISHED).values("queue_name", "status")
+    oldest = Earliest("enqueued_at", filter=due)
+    return [dict(row) for row in rows.annotate(count=Count("pk"), oldest=oldest).order_by()]
+
+
+def finished_by_queue(failed_since: datetime, successful_since: datetime) -> list[dict]:
+    """Per queue: tasks FAILED since `failed_since`, SUCCESSFUL since `successful_since` (the
+    later); served by the monitoring app's index of finish times."""
+    rows = TaskRow.objects.filter(finished_at__gte=min(failed_since, successful_since))
+    failed = Q(status=TaskResultStatus.FAILED, finished_at__gte=failed_since)
+    successful = Q(status=TaskResultStatus.SUCCESSFUL, finished_at__gte=successful_since)
+    counts = rows.values("queue_name").annotate(
+        failed=Count("pk", filter=failed), successful=Count("pk", filter=successful)
+    )
+    return [dict(row) for row in counts.order_by()]
+
+
+def finished_per_minute(since: datetime) -> list[dict]:
+    """Tasks finished each minute since `since`: `minute`, `successful`, `failed`."""
+    rows = TaskRow.objects.filter(finished_at__gte=since).annotate(
+        minute=TruncMinute("finished_at")
+    )
+    counts = rows.values("minute").annotate(
+        successful=Count("pk", filter=Q(status=TaskResultStatus.SUCCESSFUL)),
+        failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED)),
+    )
+    return [dict(row) for row in counts.order_by("minute")]
+
+
+def running_tasks() -> list[TaskRow]:
+    """Every RUNNING task, its current worker last in worker_ids."""
+    return list(
+        TaskRow.objects.running().only("id", "task_path", "worker_ids", "started_at", "queue_name")
+    )
+
+
+def retry_failed(task_id: str) -> bool:
+    """Put a FAILED task back to READY under the same id, to run now (its next claim counts as
+    one more attempt); False if it is not FAILED (any more). One conditional UPDATE: of an
+    action and anything else changing the row, one wins and the other changes nothing."""
+    failed = TaskRow.objects.filter(pk=task_id, status=TaskResultStatus.FAILED)
+    retried = failed.update(
+        status=TaskResultStatus.READY, run_after=get_date_max(), finished_at=None,
+        exception_class_path="", traceback="", return_value=None,
+    )  # fmt: skip
+    return bool(retried)
+
+
+def cancel_ready(task_id: str, by: str) -> bool:
+    """Fail a READY task with TaskCancelled naming who cancelled it, signal included; False if
+    it is not READY (any more): a worker that claimed it first wins, and the task runs."""
+    error = TaskCancelled(f"Cancelled by {by} before it ran.")
+    cancelled = TaskRow.objects.filter(pk=task_id, status=TaskResultStatus.READY).update(
+        status=TaskResultStatus.FAILED, finished_at=timezone.now(), return_value=None,
+        exception_class_path=f"{TaskCancelled.__module__}.{TaskCancelled.__qualname__}",
+        traceback=f"{TaskCancelled.__module__}.{TaskCancelled.__qualname__}: {error}\n",
+    )  # fmt: skip
+    if cancelled:
+        row = TaskRow.objects.get(pk=task_id)
+        task_finished.send(sender=type(row.task.get_backend()), task_result=row.task_result)
+    return bool(cancelled)
+
+
+def duplicate(row: TaskRow) -> TaskResult:
+    """Enqueue a new task with the same arguments, queue and priority as `row`'s."""
+    result = row.task_result
+    task = row.task.using(queue_name=row.queue_name, priority=row.priority)
+    return task.enqueue(*result.args, **result.kwargs)
