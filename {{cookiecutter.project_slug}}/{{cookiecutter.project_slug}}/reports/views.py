@@ -88,7 +88,7 @@ def report_state(report: Report) -> dict[str, Any]:
     except TaskResultDoesNotExist:  # not enqueued yet, or its result was pruned since
         result = None
     if result:
-        status = result.status
+        status: str = result.status
     else:  # without a result, a report enqueued finished long ago: with its CSV, or failed
         status = "SUCCESSFUL" if report.content else "FAILED" if report.task_id else "READY"
     # The scheduler's tasks have no owner, so no status page.

@@ -79,6 +79,17 @@ def test_asking_again_for_a_month_in_flight_shows_that_report_and_a_finished_one
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_report_whose_result_was_pruned_without_its_csv_failed_and_is_built_again(
+    client, ada, captured_tasks
+):
+    client.force_login(ada)
+    first = client.post(LIST, {"month": "2026-01"}).url
+    captured_tasks.clear()  # as the pruning of old results does
+    assert client.get(f"{first}status.json").json()["status"] == "FAILED"
+    assert client.post(LIST, {"month": "2026-01"}).url != first
+
+
+@pytest.mark.django_db(transaction=True)
 def test_past_the_hourly_cap_a_request_is_refused_with_a_message_and_other_users_are_not(
     client, ada, grace, captured_tasks, settings
 ):
@@ -112,7 +123,7 @@ def test_twenty_requests_at_once_for_a_month_give_one_report_and_one_task(
     def ask(client: Client) -> str:
         start.wait()
         try:
-            return client.post(LIST, {"month": "2026-01"}).url
+            return client.post(LIST, {"month": "2026-01"})["Location"]
         finally:
             connection.close()  # this thread's
 
