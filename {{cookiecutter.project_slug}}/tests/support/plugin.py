@@ -30,7 +30,7 @@ def captured_tasks(settings: Any) -> Iterator[CaptureBackend]:
 @pytest.fixture
 def database_for_threads(transactional_db: None) -> None:
     """A test database for threads, each with its own connection: what the test creates is
-    committed, and a SQLite database is a file (see sqlite_test_database.py)."""
+    committed, and the database is never an in-memory one, which threads cannot share."""
 
 
 @pytest.fixture

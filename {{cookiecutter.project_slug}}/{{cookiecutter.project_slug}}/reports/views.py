@@ -52,8 +52,8 @@ def request_report(user: AbstractBaseUser, month: datetime.date) -> Report:
     Raises HourlyCapReached rather than request more than REPORTS_PER_USER_PER_HOUR an hour.
     """
     with transaction.atomic():
-        # One request of a user at a time, from the checks below to the commit (SQLite's
-        # IMMEDIATE transactions take turns already): concurrent requests give one report.
+        # A second request of this user waits here until this one commits (without row locks,
+        # at the start of its transaction): concurrent requests give one report.
         get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).first()
         unfinished = Report.objects.filter(owner_id=user.pk, month=month, finished_at=None)
         if report := unfinished.first():
