@@ -35,6 +35,7 @@ from .wakeup import CYCLE, TIMEOUT, enqueue_committed
 
 REPORT_MONTH = datetime.date(2026, 1, 1)  # 31 days
 _recipients = count()
+_report_owners = count()
 
 
 class ReportLoad:
@@ -42,16 +43,15 @@ class ReportLoad:
 
     waiting = 2
 
-    def __init__(self) -> None:
-        self.owner, _ = User.objects.get_or_create(email="reports-owner@example.com")
-
     def queued(self):
         return TaskRow.objects.filter(queue_name="reports", status=TaskResultStatus.READY)
 
     def top_up(self) -> None:
-        """Enqueue reports until enough wait behind the one running."""
+        """Enqueue reports until enough wait behind the one running (each its own user's: a
+        user has one report of a month in flight)."""
         for _ in range(self.waiting - self.queued().count()):
-            report = Report.objects.create(owner=self.owner, month=REPORT_MONTH)
+            owner = User.objects.create_user(f"reports-owner-{next(_report_owners)}@example.com")
+            report = Report.objects.create(owner=owner, month=REPORT_MONTH)
             generate_monthly_report.enqueue(report.pk)
 
     def __enter__(self) -> Self:

@@ -2,6 +2,7 @@
 
 import filecmp
 import re
+import shlex
 import shutil
 import subprocess
 import zipfile
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, BakedProject
+from conftest import ROOT, BakedProject, project_environment, python_version
 
 TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
 JINJA = re.compile(r"\{\{|\{%|\{#")
@@ -182,3 +183,32 @@ def test_the_pre_commit_config_is_valid(baked):
 def test_project_test_suite_passes(baked: BakedProject):
     result = baked.run("pytest -p no:cacheprovider -q")
     assert " passed" in result.stdout
+
+
+def test_the_first_commit_passes_the_projects_own_hooks(baked, tmp_path):
+    """A new owner's first day, in a fresh copy of the bake: install it, create a git
+    repository, install the hooks, commit everything. The hooks pass and change no file."""
+    project = tmp_path / baked.package
+    shutil.copytree(baked.path, project, ignore=shutil.ignore_patterns(*SKIPPED_DIRS))
+    author = {f"GIT_{role}_{field}": value for role in ("AUTHOR", "COMMITTER")
+              for field, value in (("NAME", "Ada"), ("EMAIL", "ada@example.com"))}  # fmt: skip
+    commands = [
+        f"uv sync --quiet --python {python_version()}",
+        "git init --quiet",
+        "git add --all",
+        "uv run pre-commit install",
+        "git commit --quiet --message 'First commit'",
+        "uv run pre-commit run --all-files",
+        "git status --porcelain",
+    ]
+    for command in commands:
+        done = subprocess.run(
+            shlex.split(command),
+            cwd=project,
+            env={**project_environment(), **author},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, f"`{command}`:\n{done.stdout}\n{done.stderr}"
+    assert done.stdout == "", "files changed by the hooks"

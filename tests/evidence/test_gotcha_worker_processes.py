@@ -52,11 +52,12 @@ def db_worker(transactional_db, worker_environment, tmp_path):
 
 
 def enqueue_reports(count: int = 1) -> list[str]:
-    """Enqueue `count` February reports (a month of 28 days); return their task ids."""
-    owner = User.objects.create_user(f"owner{Report.objects.count()}@example.com", "pw")
-    reports = [
-        Report.objects.create(owner=owner, month=datetime.date(2026, 2, 1)) for _ in range(count)
-    ]
+    """Enqueue `count` February reports (a month of 28 days), each a different user's (a user
+    has one report of a month in flight); return their task ids."""
+    first = Report.objects.count()
+    owners = [User.objects.create_user(f"owner{first + n}@example.com", "pw") for n in range(count)]
+    february = datetime.date(2026, 2, 1)
+    reports = [Report.objects.create(owner=owner, month=february) for owner in owners]
     return [generate_monthly_report.enqueue(report.pk).id for report in reports]
 
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -104,8 +104,9 @@ def test_report_requests_answer_any_month_with_the_form_or_a_redirect(ada, captu
     before = Report.objects.count()
     response = logged_in(ada).post(REPORTS, {"month": month})
 
-    if response.status_code == 200:
-        assert response.context["form"].errors["month"]
+    if response.status_code in {200, 429}:  # the month's error, or the hourly cap's
+        field = "month" if response.status_code == 200 else "__all__"
+        assert response.context["form"].errors[field]
         assert Report.objects.count() == before
     else:
         assert response.status_code == 302
@@ -155,3 +156,46 @@ def test_posts_too_large_to_read_are_bad_requests():
     assert Client().post(REGISTER, fields).status_code == 400
     assert Client().post(REGISTER, ten_megabytes).status_code == 400
     assert User.objects.count() == 0
+
+
+# --- Reports: one a month in flight per user, and a few an hour ---------------------------
+
+CAP = 3  # reports a user may request an hour, in these tests
+# What two users do: (who, which month, whether the reports worker then runs what is queued).
+report_requests = st.lists(
+    st.tuples(st.sampled_from(["ada", "grace"]), st.sampled_from(["2026-01", "2026-02", "2026-03",
+              "2026-04"]), st.booleans()),
+    max_size=12,
+)  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)  # a report request enqueues on commit
+@given(requests=report_requests)
+def test_a_user_has_one_report_a_month_in_flight_and_a_few_an_hour(
+    ada, grace, captured_tasks, requests
+):
+    """Asking for a month in flight shows its report; past the cap, a message (429); else a new
+    report and one task. What one user does never changes another's answers."""
+    Report.objects.all().delete()  # the examples share the database
+    captured_tasks.clear()
+    users = {"ada": ada, "grace": grace}
+    clients = {name: logged_in(user) for name, user in users.items()}
+    with override_settings(REPORTS_PER_USER_PER_HOUR=CAP):
+        for name, month, then_run in requests:
+            theirs = Report.objects.filter(owner=users[name])
+            in_flight = theirs.filter(month=f"{month}-01", finished_at=None).first()
+            requested = theirs.count()
+
+            response = clients[name].post(REPORTS, {"month": month})
+
+            if in_flight:
+                assert response.url == in_flight.get_absolute_url()
+            elif requested >= CAP:
+                assert response.status_code == 429
+                assert "limit of reports an hour" in response.context["form"].errors["__all__"][0]
+            else:
+                assert response.url == theirs.latest("pk").get_absolute_url()
+            assert theirs.count() == requested + (not in_flight and requested < CAP)
+            if then_run:
+                captured_tasks.run_all()
+    assert len(captured_tasks.results()) == Report.objects.count()

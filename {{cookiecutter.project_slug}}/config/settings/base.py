@@ -202,6 +202,9 @@ LOGGING: dict[str, Any] = {
 # Monthly reports: seconds of simulated work per day of the month, so the
 # progress bar has something to show. 0 in production.
 REPORT_SECONDS_PER_DAY = env.float("REPORT_SECONDS_PER_DAY", default=0.0)
+# A user may request this many reports an hour, so that nobody fills the reports
+# queue (asking again for a report still in flight shows it, and does not count).
+REPORTS_PER_USER_PER_HOUR = env.int("REPORTS_PER_USER_PER_HOUR", default=10)
 
 # The scheduler (`python -m manage scheduler`, the scheduling app)
 # https://django-crontask.readthedocs.io/

@@ -1,13 +1,16 @@
-"""Scenario 2: a monthly report is built in the background, with a progress bar."""
+"""Scenario 2: a monthly report is built in the background, with a progress bar; asked for
+again while it is built, it is shown again; past the hourly limit, the form says so."""
 
 import calendar
 import csv
 import datetime
 from pathlib import Path
 
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.reports.models import Report
 
 from .steps import PASSWORD, last_month, register, request_report, wait_in_page
 
@@ -51,3 +54,25 @@ def test_a_monthly_report_shows_its_progress_and_its_csv_counts_the_registration
         ["date", "registrations"],
         *([f"{month:%Y-%m}-{day:02d}", registrations.get(day, "0")] for day in days),
     ]
+
+
+def test_a_report_asked_for_again_is_shown_again_and_past_the_hourly_limit_the_form_says_so(
+    page: Page, site_url: str, settings
+):
+    """Here a user may request one report an hour. Rosa asks for last month's report, and again
+    while the worker builds it (seconds): she lands on the same report's page. She
+    asks for the month before: the form tells her she reached the limit, and nothing is queued.
+    """
+    settings.REPORTS_PER_USER_PER_HOUR = 1
+    register(page, site_url, "rosa@example.com")
+    month = last_month()
+
+    report_page = request_report(page, site_url, f"{month:%Y-%m}")
+    assert request_report(page, site_url, f"{month:%Y-%m}") == report_page
+
+    month_before = (month - datetime.timedelta(days=1)).replace(day=1)
+    page.goto(site_url + reverse("reports:list"))
+    page.locator("input[name=month]").fill(f"{month_before:%Y-%m}")
+    page.get_by_role("button", name="Request report").click()
+    expect(page.locator(".errorlist.nonfield")).to_contain_text("the limit of reports an hour (1)")
+    assert Report.objects.get().month == month

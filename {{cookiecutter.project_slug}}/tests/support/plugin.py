@@ -28,6 +28,12 @@ def captured_tasks(settings: Any) -> Iterator[CaptureBackend]:
 
 
 @pytest.fixture
+def database_for_threads(transactional_db: None) -> None:
+    """A test database for threads, each with its own connection: what the test creates is
+    committed, and the database is never an in-memory one, which threads cannot share."""
+
+
+@pytest.fixture
 def ada(db: None) -> User:
     return User.objects.create_user("ada@example.com", "correct horse battery staple")
 

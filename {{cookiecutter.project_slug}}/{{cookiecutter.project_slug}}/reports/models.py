@@ -19,16 +19,26 @@ class Report(models.Model):
     # django.tasks results have no progress field: the task records it here.
     days_done = models.PositiveSmallIntegerField(default=0)
     content = models.TextField(blank=True, help_text="The finished CSV.")
+    # Unset while the report is in flight: set by its task with the CSV, or on the next request
+    # of its month once the task failed (views.request_report).
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
     # When the site's report was emailed to the staff: building it again does not resend it.
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-requested_at"]
-        constraints = [  # a month's site report is built once; users ask as often as they like
+        constraints = [
+            # A month's site report is built once.
             models.UniqueConstraint(
                 fields=["month"],
                 condition=models.Q(owner__isnull=True),
                 name="one_site_report_per_month",
+            ),
+            # A user's report of a month is built again only once the last one finished.
+            models.UniqueConstraint(
+                fields=["owner", "month"],
+                condition=models.Q(finished_at__isnull=True),
+                name="one_unfinished_report_per_owner_and_month",
             ),
         ]
 

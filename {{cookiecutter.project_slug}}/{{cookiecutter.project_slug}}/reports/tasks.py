@@ -37,7 +37,7 @@ def generate_monthly_report(report_id: int) -> int:
         Report.objects.filter(pk=report_id).update(days_done=day_number)
     out = io.StringIO()
     csv.writer(out).writerows([("date", "registrations"), *rows])
-    Report.objects.filter(pk=report_id).update(content=out.getvalue())
+    Report.objects.filter(pk=report_id).update(content=out.getvalue(), finished_at=timezone.now())
     return sum(count for _, count in rows)
 
 

@@ -1,8 +1,13 @@
 """Request a monthly report, watch its progress, download its CSV; staff see the site's too."""
 
+import datetime
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
@@ -10,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.tasks import default_task_backend
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..http import AuthenticatedRequest
@@ -21,25 +27,50 @@ from .tasks import generate_monthly_report
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.non_atomic_requests  # the atomic block below must be the outermost
+@transaction.non_atomic_requests  # the atomic block of request_report must be the outermost
 def report_list(request: AuthenticatedRequest) -> HttpResponse:
     """The user's reports (and the site's, for staff), and the form to request another."""
     form = ReportRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            report = form.save(commit=False)
-            report.owner_id = request.user.pk
-            report.save()
-            title = f"Report for {report.month:%Y-%m}"
-            pending = enqueue_on_commit(
-                generate_monthly_report, report.pk, owner=request.user, title=title
-            )
-        report.task_id = pending.result.id
-        report.save(update_fields=["task_id"])
-        return redirect(report)
+        try:
+            return redirect(request_report(request.user, form.cleaned_data["month"]))
+        except HourlyCapReached as error:
+            form.add_error(None, error)
     reports = visible_reports(request)
     context = {"reports": reports.exclude(owner=None), "site_reports": reports.filter(owner=None)}
-    return render(request, "reports/list.html", {"form": form, **context})
+    status = 429 if form.has_error(NON_FIELD_ERRORS, "hourly_cap") else 200
+    return render(request, "reports/list.html", {"form": form, **context}, status=status)
+
+
+class HourlyCapReached(ValidationError):
+    """The user has requested REPORTS_PER_USER_PER_HOUR reports in the last hour."""
+
+
+def request_report(user: AbstractBaseUser, month: datetime.date) -> Report:
+    """The user's report of `month` if one is in flight, else a new one, its task enqueued.
+
+    Raises HourlyCapReached rather than request more than REPORTS_PER_USER_PER_HOUR an hour.
+    """
+    with transaction.atomic():
+        # A second request of this user waits here until this one commits (without row locks,
+        # at the start of its transaction): concurrent requests give one report.
+        get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).first()
+        unfinished = Report.objects.filter(owner_id=user.pk, month=month, finished_at=None)
+        if report := unfinished.first():
+            if not report_state(report)["is_finished"]:
+                return report
+            unfinished.update(finished_at=timezone.now())  # it failed: build it again
+        cap = settings.REPORTS_PER_USER_PER_HOUR
+        an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+        if Report.objects.filter(owner_id=user.pk, requested_at__gt=an_hour_ago).count() >= cap:
+            message = f"You have reached the limit of reports an hour ({cap}): try again later."
+            raise HourlyCapReached(message, code="hourly_cap")
+        report = Report.objects.create(owner_id=user.pk, month=month)
+        title = f"Report for {month:%Y-%m}"
+        pending = enqueue_on_commit(generate_monthly_report, report.pk, owner=user, title=title)
+    report.task_id = pending.result.id
+    report.save(update_fields=["task_id"])
+    return report
 
 
 def visible_reports(request: AuthenticatedRequest) -> QuerySet[Report]:
@@ -56,7 +87,10 @@ def report_state(report: Report) -> dict[str, Any]:
         result = default_task_backend.get_result(report.task_id)
     except TaskResultDoesNotExist:  # not enqueued yet, or its result was pruned since
         result = None
-    status = result.status if result else ("SUCCESSFUL" if report.content else "READY")
+    if result:
+        status: str = result.status
+    else:  # without a result, a report enqueued finished long ago: with its CSV, or failed
+        status = "SUCCESSFUL" if report.content else "FAILED" if report.task_id else "READY"
     # The scheduler's tasks have no owner, so no status page.
     has_page = result is not None and report.owner_id is not None
     return {
