@@ -28,7 +28,7 @@ def register(request: HttpRequest, *, send_email: bool) -> HttpResponse:
     if send_email:
         # The email the task sends, sent here instead, before answering.
         welcome_message(user).send()
-    login(request, user)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect("home")
 
 
