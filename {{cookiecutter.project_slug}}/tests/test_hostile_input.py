@@ -88,7 +88,7 @@ def report_urls(pk: int) -> list[str]:
 
 @pytest.fixture
 def no_mail_limits(settings) -> None:
-    """Room for every example: the limits have tests of their own (accounts/tests/test_limits.py)."""
+    """Room for every example: the limits are tested in accounts/tests/test_limits.py."""
     settings.MAIL_LIMIT_PER_CLIENT = settings.MAIL_LIMIT_PER_ADDRESS = 10**6
 
 

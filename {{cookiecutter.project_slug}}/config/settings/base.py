@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.hello",
     "{{ cookiecutter.project_slug }}.reports",
@@ -46,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(), for the admin
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it answers a locked-out login with the lockout page (django-axes).
@@ -171,6 +175,11 @@ AXES_DISABLE_ACCESS_LOG = True  # failed logins count; successful ones are not k
 # X-Forwarded-For: 0 if clients connect directly, 1 behind nginx or Caddy. The
 # limits count per client: behind a proxy, REMOTE_ADDR is the proxy's.
 PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+# Staff sign in to the admin with a one-time password too (django-otp, from an
+# authenticator app) when this is on (accounts/admin_site.py).
+# https://django-otp-official.readthedocs.io/
+ADMIN_REQUIRES_OTP = env.bool("ADMIN_REQUIRES_OTP", default=False)
+OTP_TOTP_ISSUER = {{ cookiecutter.project_name | tojson }}  # the name authenticator apps show
 # Registration and password reset send mail. Each client may ask for either
 # MAIL_LIMIT_PER_CLIENT times, and each address be sent it MAIL_LIMIT_PER_ADDRESS
 # times, per MAIL_LIMIT_WINDOW_SECONDS; past that the form answers 429, "try again
