@@ -162,10 +162,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 # After AXES_FAILURE_LIMIT failed logins in a row from one client, or to one
 # account, both are refused (429, registration/locked_out.html), the admin's login
-# included, until AXES_COOLOFF_TIME after the last failure, or until an operator
+# included, until LOGIN_LOCKOUT_MINUTES after the last failure, or until an operator
 # runs `python -m manage axes_reset` (or axes_reset_username, axes_reset_ip).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+LOGIN_LOCKOUT_MINUTES = env.float("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_USERNAME_FORM_FIELD = "username"  # the login forms' name for the email field
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
