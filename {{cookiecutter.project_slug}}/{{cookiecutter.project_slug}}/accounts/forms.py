@@ -36,7 +36,8 @@ class PasswordResetRequestForm(PasswordResetForm):
     """Django's form, but its email goes from a task on the `emails` queue.
 
     The request only enqueues it, for an address with an account, and nothing otherwise: the
-    answer is the same page, as fast, either way, and a slow mail server holds no web worker.
+    answer is the same page either way, and takes about as long (a task row more, a millisecond,
+    where sending took the mail server's time); a slow mail server holds no web worker.
     """
 
     def save(self, *args: Any, request: Any = None, **kwargs: Any) -> None:

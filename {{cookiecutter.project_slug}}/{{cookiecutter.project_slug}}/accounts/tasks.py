@@ -4,7 +4,7 @@ import smtplib
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.tasks import TaskResult, task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -67,8 +67,8 @@ def welcome_message(user: User) -> EmailMultiAlternatives:
     return message
 
 
-# The two emails below are the site's answer to someone who typed an address: the request
-# only enqueues them, so it answers the same, as fast, whether the address has an account.
+# The two emails below answer someone who typed an address: the request only enqueues them,
+# so its answer does not wait for a mail server. They are retried as the welcome email is.
 @retry(max_attempts=len(settings.EMAIL_RETRY_DELAYS) + 1, backoff=welcome_email_backoff)
 @time_limit(seconds=60)
 @task(queue_name="emails", priority=10)
@@ -104,4 +104,4 @@ def send_text_email(user: User, name: str, context: dict[str, str]) -> None:
     context = {**context, "email": user.email}
     subject = render_to_string(f"accounts/email/{name}_subject.txt", context).strip()
     body = render_to_string(f"accounts/email/{name}.txt", context)
-    EmailMultiAlternatives(subject=subject, body=body, to=[user.email]).send()
+    EmailMessage(subject=subject, body=body, to=[user.email]).send()
