@@ -20,8 +20,6 @@ def mail_server_may_accept_later(error: BaseException) -> bool:
     """Whether sending again later may work: the server was unreachable or said 4xx."""
     if isinstance(error, smtplib.SMTPResponseException):  # the server answered with a code
         return 400 <= error.smtp_code < 500
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _ in error.recipients.values())
     # Connection refused or reset, a timeout, a server that hung up.
     return isinstance(error, ConnectionError | TimeoutError | smtplib.SMTPServerDisconnected)
 
@@ -48,7 +46,7 @@ def send_welcome_email(user_id: int) -> None:
     user = User.objects.get(pk=user_id)
     if user.welcome_email_sent_at is not None:
         return
-    welcome_message(user).send()
+    send(welcome_message(user))
     User.objects.filter(pk=user_id).update(welcome_email_sent_at=timezone.now())
 
 
@@ -104,4 +102,14 @@ def send_text_email(user: User, name: str, context: dict[str, str]) -> None:
     context = {**context, "email": user.email}
     subject = render_to_string(f"accounts/email/{name}_subject.txt", context).strip()
     body = render_to_string(f"accounts/email/{name}.txt", context)
-    EmailMessage(subject=subject, body=body, to=[user.email]).send()
+    send(EmailMessage(subject=subject, body=body, to=[user.email]))
+
+
+def send(message: EmailMessage) -> None:
+    """Send `message`. The worker logs a task's error and stores its traceback: a refused
+    recipient is raised without the address (the server's answer names it), with its code."""
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        [(code, _)] = error.recipients.values()  # the messages here have one recipient
+        raise smtplib.SMTPResponseException(code, b"The recipient was refused.") from None
