@@ -56,6 +56,8 @@ def test_with_otp_on_addstatictoken_gives_a_code_that_works_once(root, settings)
     call_command("addstatictoken", "root@example.com", stdout=out)
     code, backup_codes = out.getvalue().strip(), StaticDevice.objects.get(user=root)
     fields = {"otp_device": backup_codes.persistent_id, "otp_token": code}
+    asked = Client().post(LOG_IN, {"username": "root@example.com", "password": PASSWORD})
+    assert "Backup Code" in asked.text  # the device to choose, once the password is right
 
     assert log_in(**fields).get(ADMIN).status_code == 200
     assert log_in(**fields).get(ADMIN).status_code == 302
