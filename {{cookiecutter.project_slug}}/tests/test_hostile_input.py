@@ -129,7 +129,7 @@ def test_password_reset_answers_any_post_with_the_form_or_the_same_page(
 
 @pytest.mark.django_db
 @given(username=value, password=value, user_agent=any_text)
-@example(username="\x00", password="x", user_agent="\x00")  # NUL: PostgreSQL refuses it
+@example(username="\x00", password="x", user_agent="\x00")  # NUL, refused by some databases
 def test_login_answers_any_post_with_the_form_or_the_lockout_page(
     ada, username, password, user_agent
 ):

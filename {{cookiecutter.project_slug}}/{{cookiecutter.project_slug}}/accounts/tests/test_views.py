@@ -31,7 +31,7 @@ def test_registering_logs_the_user_in_on_the_welcome_emails_status_page(client, 
 
 
 def test_the_longest_valid_address_registers(client, captured_tasks):
-    """254 characters, the most an address may have (and PostgreSQL enforces lengths)."""
+    """254 characters, the most an address may have; it once overflowed the task's title."""
     email = f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 57}.com"
     assert len(email) == 254
 
