@@ -5,6 +5,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from {{ cookiecutter.project_slug }}.accounts.admin_site import StaffAdminSite
+
+# Staff type a one-time password too when ADMIN_REQUIRES_OTP is on (django-otp's advice:
+# give the default admin site its class, and every app's admin.py registers on it).
+admin.site.__class__ = StaffAdminSite
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("accounts/", include("{{ cookiecutter.project_slug }}.accounts.urls")),

@@ -31,6 +31,7 @@ settings.register_profile("full", settings.get_profile("ci"), max_examples=150)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REGISTER = reverse("register")
+RESET = reverse("password_reset")
 REPORTS = reverse("reports:list")
 LOG_IN = reverse("login")
 
@@ -51,6 +52,8 @@ form_data = st.one_of(
         st.text(min_size=10, max_size=40),
     ),
 )
+# The longest address there may be: 254 characters, a local part of 64, labels of 63.
+LONGEST_EMAIL = f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 57}.com"
 # Months as the form expects them, or nearly: any year, any month number.
 month = st.one_of(
     any_text,
@@ -83,19 +86,60 @@ def report_urls(pk: int) -> list[str]:
     return [f"/reports/{pk}/", f"/reports/{pk}/status.json", f"/reports/{pk}/download.csv"]
 
 
+@pytest.fixture
+def no_mail_limits(settings) -> None:
+    """Room for every example: the limits are tested in accounts/tests/test_limits.py."""
+    settings.MAIL_LIMIT_PER_CLIENT = settings.MAIL_LIMIT_PER_ADDRESS = 10**6
+
+
 @pytest.mark.django_db(transaction=True)  # a registration enqueues on commit
 @given(data=form_data)
-def test_registration_answers_any_post_with_the_form_or_a_redirect(captured_tasks, data):
+@example(data={"email": LONGEST_EMAIL, "password1": "a passphrase", "password2": "a passphrase"})
+def test_registration_answers_any_post_with_the_form_or_a_redirect(
+    captured_tasks, no_mail_limits, data
+):
     before = User.objects.count()
     response = Client().post(REGISTER, data)
 
-    if response.status_code == 200:
+    if response.status_code == 200 and "form" in response.context:
         assert response.context["form"].errors
+        assert User.objects.count() == before
+    elif response.status_code == 200:  # an address with an account: its owner is emailed
+        assert "Check your email" in response.text
         assert User.objects.count() == before
     else:
         assert response.status_code == 302
         assert response.url.startswith("/tasks/")
         assert User.objects.count() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)  # a reset email is enqueued on commit
+@given(data=form_data)
+@example(data={"email": LONGEST_EMAIL})
+def test_password_reset_answers_any_post_with_the_form_or_the_same_page(
+    ada, captured_tasks, no_mail_limits, data
+):
+    response = Client().post(RESET, data)
+
+    if response.status_code == 200:
+        assert response.context["form"].errors
+    else:
+        assert (response.status_code, response.url) == (302, reverse("password_reset_done"))
+
+
+@pytest.mark.django_db
+@given(username=value, password=value, user_agent=any_text)
+@example(username="\x00", password="x", user_agent="\x00")  # NUL, refused by some databases
+def test_login_answers_any_post_with_the_form_or_the_lockout_page(
+    ada, username, password, user_agent
+):
+    """Wrong logins are recorded (django-axes), with what the client sent: still never 500."""
+    response = Client(HTTP_USER_AGENT=user_agent).post(
+        LOG_IN, {"username": username, "password": password}
+    )
+    assert response.status_code in {200, 429}
+    if response.status_code == 200:
+        assert response.context["form"].errors
 
 
 @pytest.mark.django_db(transaction=True)  # a report request enqueues on commit

@@ -3,6 +3,7 @@
 https://docs.djangoproject.com/en/6.1/ref/settings/
 """
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.hello",
     "{{ cookiecutter.project_slug }}.reports",
@@ -47,8 +52,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(), for the admin
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it answers a locked-out login with the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -159,6 +167,11 @@ EMAIL_RETRY_DELAYS = env.list("EMAIL_RETRY_DELAYS", cast=float, default=[60, 300
 # Authentication
 # https://docs.djangoproject.com/en/6.1/topics/auth/customizing/
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -168,6 +181,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Logins and mail abuse
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# After AXES_FAILURE_LIMIT failed logins in a row from one client, or to one
+# account, both are refused (429, registration/locked_out.html), the admin's login
+# included, until LOGIN_LOCKOUT_MINUTES after the last failure, or until an operator
+# runs `python -m manage axes_reset` (or axes_reset_username, axes_reset_ip).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_MINUTES = env.float("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_USERNAME_FORM_FIELD = "username"  # the login forms' name for the email field
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "{{ cookiecutter.project_slug }}.accounts.clients.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # failed logins count; successful ones are not kept
+# How many proxies in front of the site append the client's address to
+# X-Forwarded-For: 0 if clients connect directly, 1 behind nginx or Caddy. The
+# limits count per client: behind a proxy, REMOTE_ADDR is the proxy's.
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+# Staff sign in to the admin with a one-time password too (django-otp, from an
+# authenticator app) when this is on (accounts/admin_site.py).
+# https://django-otp-official.readthedocs.io/
+ADMIN_REQUIRES_OTP = env.bool("ADMIN_REQUIRES_OTP", default=False)
+OTP_TOTP_ISSUER = {{ cookiecutter.project_name | tojson }}  # the name authenticator apps show
+# Registration and password reset send mail. Each client may ask for either
+# MAIL_LIMIT_PER_CLIENT times, and each address be sent it MAIL_LIMIT_PER_ADDRESS
+# times, per MAIL_LIMIT_WINDOW_SECONDS; past that the form answers 429, "try again
+# later" (accounts/limits.py).
+MAIL_LIMIT_PER_CLIENT = env.int("MAIL_LIMIT_PER_CLIENT", default=10)
+MAIL_LIMIT_PER_ADDRESS = env.int("MAIL_LIMIT_PER_ADDRESS", default=3)
+MAIL_LIMIT_WINDOW_SECONDS = env.int("MAIL_LIMIT_WINDOW_SECONDS", default=3600)
 
 # Internationalization
 LANGUAGE_CODE = "en-us"

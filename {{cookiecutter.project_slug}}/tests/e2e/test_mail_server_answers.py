@@ -22,7 +22,7 @@ def test_a_retried_welcome_email_shows_each_attempt_to_its_owner_only(
         expect(page.get_by_test_id("task-status")).to_have_text("SUCCESSFUL", timeout=15_000)
 
     assert page.url == status_page  # one task id across the attempts
-    expect(page.get_by_test_id("task-title")).to_have_text("Welcome email to ada@example.com")
+    expect(page.get_by_test_id("task-title")).to_have_text("Welcome email")
     attempts = page.get_by_test_id("task-attempts").locator("li")
     expect(attempts).to_have_count(3)
     for failed in (attempts.nth(0), attempts.nth(1)):
@@ -33,7 +33,7 @@ def test_a_retried_welcome_email_shows_each_attempt_to_its_owner_only(
     assert smtp.messages == [email]
 
     page.goto(site_url + reverse("taskstatus:list"))
-    expect(page.get_by_test_id("task-list")).to_contain_text("Welcome email to ada@example.com")
+    expect(page.get_by_test_id("task-list")).to_contain_text("Welcome email")
     expect(page.get_by_test_id("task-list")).to_contain_text("SUCCESSFUL")
     screenshot(page, "task-list.png")
 

@@ -44,3 +44,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class MailRequest(models.Model):
+    """A request that sent mail (registration, password reset), counted by accounts/limits.py.
+
+    Kept in the database, the count is the same for every web process; `key` is a keyed hash of
+    the client's IP address or of the address mailed, so the table holds neither.
+    """
+
+    key = models.CharField(max_length=64)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… at {self.requested_at}"

@@ -1,14 +1,24 @@
-"""Registration: create the account, then send the welcome email in the background."""
+"""Registration: create the account, then send the welcome email in the background.
+
+Both forms here send mail, so both are limited (limits.py) and neither tells a visitor
+whether an address has an account (the password reset's form: forms.py).
+"""
+
+from functools import partial
 
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ..taskstatus.enqueue import enqueue_on_commit
-from .forms import RegistrationForm
-from .tasks import send_welcome_email
+from . import limits
+from .forms import PasswordResetRequestForm, RegistrationForm
+from .models import User
+from .tasks import send_account_exists_email, send_welcome_email
 
 
 @require_http_methods(["GET", "POST"])
@@ -17,6 +27,9 @@ def register(request: HttpRequest) -> HttpResponse:
     """Show the form; on a valid POST create the user and enqueue their welcome email."""
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        if not limits.allow(request, "register", form.cleaned_data["email"]):
+            form.add_error(None, limits.TOO_MANY)
+            return render(request, "accounts/register.html", {"form": form}, status=429)
         # Hashing the password takes most of a second of CPU, on purpose: do it before
         # the transaction, so that the transaction holds its locks for milliseconds.
         user = form.save(commit=False)
@@ -26,12 +39,33 @@ def register(request: HttpRequest) -> HttpResponse:
                 # Enqueued only once the user is committed: a worker that picks the
                 # task up at once must find the user in the database.
                 welcome_email = enqueue_on_commit(
-                    send_welcome_email, user.pk, owner=user, title=f"Welcome email to {user.email}"
+                    send_welcome_email, user.pk, owner=user, title="Welcome email"
                 )
         except IntegrityError:
-            # Another request registered the same address since form validation.
-            form.add_error("email", "An account with this email address already exists.")
+            # The address has an account: its owner is told, the visitor is not.
+            tell_the_owner(request, form.cleaned_data["email"])
+            return render(request, "accounts/check_your_email.html")
         else:
-            login(request, user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(welcome_email.status_url)
     return render(request, "accounts/register.html", {"form": form})
+
+
+def tell_the_owner(request: HttpRequest, email: str) -> None:
+    """Email the owner of `email` that someone tried to register with it."""
+    site_url = f"{request.scheme}://{request.get_host()}"
+    for owner_id in User.objects.filter(email__iexact=email).values_list("pk", flat=True):
+        transaction.on_commit(partial(send_account_exists_email.enqueue, owner_id, site_url))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, limited, with the form that emails from a task."""
+
+    form_class = PasswordResetRequestForm
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        """Send the email (from a task), unless the client or the address is over its limit."""
+        if not limits.allow(self.request, "password_reset", form.cleaned_data["email"]):
+            form.add_error(None, limits.TOO_MANY)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

@@ -6,7 +6,11 @@ from dataclasses import replace
 import pytest
 from django.tasks import TaskResult
 
+from tests.support.smtp import SMTPServer
+
 from ..tasks import send_welcome_email, welcome_email_backoff
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
 def test_the_welcome_email_goes_to_the_new_user_once(ada, captured_tasks, mailoutbox):
@@ -54,3 +58,27 @@ def test_what_may_work_later_is_retried_after_each_configured_delay(captured_tas
 
 def test_a_refusal_is_not_retried(captured_tasks):
     assert welcome_email_backoff(smtplib.SMTPDataError(554, b"refused"), after_attempts(1)) is None
+
+
+class RefusingRecipients(SMTPServer):
+    """A mail server that refuses every recipient, naming it, as real ones do."""
+
+    async def handle_RCPT(self, server, session, envelope, address, options) -> str:
+        return f"550 5.1.1 <{address}>: Recipient address rejected"
+
+
+def test_a_refused_recipient_fails_the_task_without_the_address_in_its_error(
+    ada, captured_tasks, settings
+):
+    """The worker logs the error and stores its traceback: they name the user by id only."""
+    with RefusingRecipients() as server:
+        smtp = {"host": "127.0.0.1", "port": server.port, "use_tls": False}
+        settings.MAILERS = {"default": {"BACKEND": SMTP_BACKEND, "OPTIONS": smtp}}
+        send_welcome_email.enqueue(ada.pk)
+        [result] = captured_tasks.run_all()
+
+    assert result.status == "FAILED"
+    [error] = result.errors
+    assert error.exception_class_path == "smtplib.SMTPResponseException"
+    assert "550" in error.traceback
+    assert "ada@example.com" not in error.traceback
