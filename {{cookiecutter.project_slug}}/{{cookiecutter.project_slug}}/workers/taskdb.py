@@ -19,8 +19,9 @@ from django.db import OperationalError
 {% else -%}
 from django.db import connection
 {% endif -%}
-from django.db.models import Min
-from django.tasks import TaskResultStatus, task_backends
+from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncMinute
+from django.tasks import TaskResult, TaskResultStatus, task_backends
 from django.tasks.signals import task_finished
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
@@ -200,12 +201,7 @@ def existing(task_ids: Iterable[str]) -> set[str]:
     return {str(pk) for pk in TaskRow.objects.filter(pk__in=uuids).values_list("pk", flat=True)}
 
 
-# --- Operations: the dashboard, the metrics and staff actions ---
-# Imported here, not above: this section is appended to the module as a whole.
-from django.db.models import Count, Q  # noqa: E402
-from django.db.models import Min as Earliest  # noqa: E402
-from django.db.models.functions import TruncMinute  # noqa: E402
-from django.tasks import TaskResult  # noqa: E402
+# The dashboard, the metrics and staff actions (the monitoring app).
 
 UNFINISHED = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
 
@@ -220,7 +216,7 @@ def unfinished_by_queue() -> list[dict]:
     partial index of unfinished tasks."""
     due = Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now())
     rows = TaskRow.objects.filter(status__in=UNFINISHED).values("queue_name", "status")
-    oldest = Earliest("enqueued_at", filter=due)
+    oldest = Min("enqueued_at", filter=due)
     return [dict(row) for row in rows.annotate(count=Count("pk"), oldest=oldest).order_by()]
 
 
@@ -278,7 +274,8 @@ def cancel_ready(task_id: str, by: str) -> bool:
     )  # fmt: skip
     if cancelled:
         row = TaskRow.objects.get(pk=task_id)
-        task_finished.send(sender=type(row.task.get_backend()), task_result=row.task_result)
+        with suppress(ImportError, SuspiciousOperation):  # a task that cannot be loaded
+            task_finished.send(sender=_backend_type(row), task_result=row.task_result)
     return bool(cancelled)
 
 
