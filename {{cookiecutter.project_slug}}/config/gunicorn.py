@@ -14,6 +14,8 @@ workers = 2
 threads = 8
 # An access log line per request, to standard output.
 accesslog = "-"
+# gunicorn's control socket is one per user ($HOME/.gunicorn): two sites would share it.
+control_socket_disable = True
 
 # A password-reset link's path holds the token that sets the password: keep it out of the log.
 RESET_TOKEN = re.compile(r"(/reset/[^/\s?\"]+/)(?!set-password/)[^/\s?\"]+")
