@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, BakedProject, project_environment
+from conftest import ROOT, BakedProject, project_environment, python_version
 
 TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
 JINJA = re.compile(r"\{\{|\{%|\{#")
@@ -365,3 +365,20 @@ def test_https_is_believed_from_a_proxy_only_when_one_is_declared(baked):
     assert proxied.startswith("404 ")
     assert "'Content-Security-Policy': \"default-src 'self'" in proxied
     assert "'Strict-Transport-Security': 'max-age=3600'" in proxied
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_fresh_bake_installs_from_its_lock_and_production_gets_no_dev_tools(cookies, database):
+    """`uv sync --locked` fails if uv.lock does not match the rendered pyproject.toml (regenerate
+    with `nox -s lock`); `--no-dev`, as production installs, leaves out the dev groups."""
+    result = cookies.bake(extra_context={"database": database, "project_name": "Lock Check"})
+    assert result.exit_code == 0, result.exception
+    project = BakedProject(path=Path(result.project_path), database=database)
+    assert not list(project.path.glob("uv-*.lock"))
+    sync = ["uv", "sync", "--locked", "--no-dev", "--quiet", "--python", python_version()]
+    subprocess.run(sync, cwd=project.path, env=project_environment(), check=True)
+    imports = "import django, gunicorn, django_tasks_db; import {}"
+    for module, installed in [("debug_toolbar", False), ("playwright", False), ("honcho", False)]:
+        found = project.run(f"python -c '{imports.format(module)}'", check=False).returncode == 0
+        assert found == installed, module
+    assert "--locked" in (project.path / ".github" / "workflows" / "ci.yml").read_text()
