@@ -348,7 +348,7 @@ def test_production_never_takes_the_key_of_dot_env(baked):
     without_key = {key: value for key, value in PRODUCTION.items() if key != "DJANGO_SECRET_KEY"}
     result = baked.run("python -m manage check", env=without_key, check=False)
     assert result.returncode != 0
-    assert "Set the DJANGO_SECRET_KEY environment variable." in result.stderr
+    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
 
 
 def test_https_is_believed_from_a_proxy_only_when_one_is_declared(baked):

@@ -11,7 +11,7 @@ from .base import env
 
 DEBUG = False
 # No default, and never .env's (production does not read .env): no key, no site.
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set the DJANGO_SECRET_KEY environment variable.")
 # To rotate the key: the new one in DJANGO_SECRET_KEY, the old one here until the sessions and
