@@ -96,6 +96,8 @@ def production_environment(database: Database, *, smtp_port: int) -> dict[str, s
         "DJANGO_SECRET_KEY": "lab-only-" + "k" * 60,
         "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
+        # The load test's clients send X-Forwarded-Proto as the HTTPS proxy in front would.
+        "DJANGO_BEHIND_PROXY": "true",
         "SMTP_HOST": HOST,
         "SMTP_PORT": str(smtp_port),
         "SMTP_USE_TLS": "false",

@@ -1,9 +1,10 @@
 """Finish the baked project: a fresh secret key, and only the files of the database chosen.
 
 A file that serves one database option lives in the template under a name that
-says so; this hook keeps the chosen option's files (renamed where the project
-imports them under a common name) and deletes the others, so a bake holds no
-file, dependency or branch for the database it did not choose.
+says so (`uv-sqlite.lock`, that option's pinned dependencies); this hook keeps the
+chosen option's files (renamed where the project uses them under a common name:
+`uv.lock`) and deletes the others, so a bake holds no file, dependency or branch
+for the database it did not choose.
 """
 
 import secrets
@@ -15,12 +16,14 @@ PACKAGE = Path("{{ cookiecutter.project_slug }}")
 # For each option: its files, and the name each keeps in the project ("" = its own).
 FILES_OF_DATABASE = {
     "sqlite": {
+        "uv-sqlite.lock": "uv.lock",
         "tests/test_database_sqlite.py": "",
         "tests/support/sqlite_test_database.py": "",
         f"{PACKAGE}/workers/wakeup_sqlite.py": f"{PACKAGE}/workers/wakeup.py",
         f"{PACKAGE}/workers/ownership_sqlite.py": f"{PACKAGE}/workers/ownership.py",
     },
     "postgresql": {
+        "uv-postgresql.lock": "uv.lock",
         "tests/test_database_postgresql.py": "",
         f"{PACKAGE}/workers/wakeup_postgresql.py": f"{PACKAGE}/workers/wakeup.py",
         f"{PACKAGE}/workers/ownership_postgresql.py": f"{PACKAGE}/workers/ownership.py",

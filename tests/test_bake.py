@@ -1,10 +1,17 @@
 """Every option bakes a project that is clean, lean, consistent and passes its own tests."""
 
 import filecmp
+import json
+import os
 import re
 import shlex
 import shutil
+import signal
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -212,3 +219,195 @@ def test_the_first_commit_passes_the_projects_own_hooks(baked, tmp_path):
         )
         assert done.returncode == 0, f"`{command}`:\n{done.stdout}\n{done.stderr}"
     assert done.stdout == "", "files changed by the hooks"
+
+
+# The production deployment, as docs/howto/production.md and docs/howto/systemd.md run it.
+SYSTEMD = ROOT / "docs" / "howto" / "systemd"
+# Written at exit by every Python process that configured Django: which settings it ran.
+SETTINGS_PROBE = """
+import atexit, json, os, sys
+
+def report():
+    conf = sys.modules.get("django.conf")
+    if conf is not None and conf.settings.configured:
+        s = conf.settings
+        facts = {"argv": sys.argv, "module": s.SETTINGS_MODULE, "debug": s.DEBUG,
+                 "mailer": s.MAILERS["default"]["BACKEND"]}
+        path = os.path.join(os.environ["SETTINGS_PROBE_DIR"], f"{os.getpid()}.json")
+        with open(path, "w") as file:
+            json.dump(facts, file)
+
+atexit.register(report)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def systemd_environment() -> dict[str, str]:
+    """What the docs' units give every process: their Environment= lines and the env file."""
+    lines = (SYSTEMD / "env.example").read_text().splitlines()
+    for unit in SYSTEMD.glob("*.service"):
+        lines += [
+            pair
+            for line in unit.read_text().splitlines()
+            if line.startswith("Environment=")
+            for pair in shlex.split(line.removeprefix("Environment="))
+        ]
+    pairs = [line.split("=", 1) for line in lines if "=" in line and not line.startswith("#")]
+    return {key: value for key, value in pairs}
+
+
+def production_environment(baked: BakedProject, tmp_path: Path) -> dict[str, str]:
+    """The docs' environment, pointed at a fresh database and a local SMTP server."""
+    env = {
+        **systemd_environment(),
+        "DJANGO_SECRET_KEY": "production-" + "k" * 50,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(free_port()),
+        "SMTP_USERNAME": "",
+        "SMTP_PASSWORD": "",
+        "SMTP_USE_TLS": "false",
+        "PATH": f"{baked.path / '.venv' / 'bin'}:{os.environ['PATH']}",
+    }
+    if baked.database == "sqlite":
+        env["SQLITE_PATH"] = str(tmp_path / "production.sqlite3")
+    else:
+        name = f"production_{os.getpid()}_{free_port()}"
+        create = (
+            f"import psycopg; psycopg.connect(autocommit=True).execute('CREATE DATABASE {name}')"
+        )
+        baked.run(
+            f"python -c {shlex.quote(create)}", env={"PGHOST": "127.0.0.1", "PGUSER": "postgres"}
+        )
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    return env
+
+
+def procfile_lines(project: Path) -> dict[str, str]:
+    lines = (project / "Procfile").read_text().splitlines()
+    pairs = [line.split(":", 1) for line in lines if line and not line.startswith("#")]
+    return {name: command.strip() for name, command in pairs}
+
+
+def test_every_procfile_line_runs_the_production_settings_as_the_docs_start_it(baked, tmp_path):
+    """Each Procfile line as its own service with the docs' environment, in a project whose
+    .env selects the development settings and holds a key: every process runs production (DEBUG
+    off, the SMTP mailer), the web serves no debug page, the emails worker sends over SMTP."""
+    assert "config.settings.development" in (baked.path / ".env").read_text()
+    env = production_environment(baked, tmp_path)
+    assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    baked.run("python -m manage migrate --no-input", env=env)
+    (probe := tmp_path / "probe").mkdir()
+    (probe / "sitecustomize.py").write_text(SETTINGS_PROBE)
+    probed = {**env, "PYTHONPATH": str(probe), "SETTINGS_PROBE_DIR": str(probe)}
+    port = free_port()
+    smtp_log = (tmp_path / "smtp.log").open("w")
+    smtp = subprocess.Popen(
+        [str(baked.path / ".venv/bin/python"), "-u", "-m", "aiosmtpd", "-n", "-c",
+         "aiosmtpd.handlers.Debugging", "-l", f"127.0.0.1:{env['SMTP_PORT']}"],
+        stdout=smtp_log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    processes = {
+        name: subprocess.Popen(
+            ["/bin/sh", "-c", f"exec {command}"],
+            cwd=baked.path,
+            env={**project_environment(), **probed, "PORT": str(port), "PYTHONUNBUFFERED": "1"},
+            stdout=(tmp_path / f"{name}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        for name, command in procfile_lines(baked.path).items()
+    }
+    try:
+        url = f"http://127.0.0.1:{port}"
+        headers = {"Host": "example.com", "X-Forwarded-Proto": "https"}  # as the proxy sends
+        page = wait_for_page(f"{url}/no-such-page/", headers)
+        body = page.read()
+        assert page.status == 404 and b"DEBUG" not in body and b"djDebug" not in body
+        shell = (
+            f"from {baked.package}.accounts.models import User\n"
+            f"from {baked.package}.accounts.tasks import send_welcome_email\n"
+            "send_welcome_email.enqueue(User.objects.create_user('ops@example.com').pk)"
+        )
+        baked.run(f"python -m manage shell -c {shlex.quote(shell)}", env=env)
+        wait_for(lambda: "ops@example.com" in (tmp_path / "smtp.log").read_text(), "the email")
+    finally:
+        for process in [*processes.values(), smtp]:
+            process.send_signal(signal.SIGTERM)
+        for process in [*processes.values(), smtp]:
+            process.wait(30)
+    logs = {name: (tmp_path / f"{name}.log").read_text() for name in processes}
+    probes = [json.loads(path.read_text()) for path in probe.glob("*.json")]
+    for name, command in procfile_lines(baked.path).items():
+        ran = [p for p in probes if " ".join(p["argv"][1:4]) in command]
+        assert ran, f"{name} ran no Django process:\n{logs[name]}"
+        for facts in ran:
+            assert facts["module"] == "config.settings.production", (name, facts)
+            assert facts["debug"] is False, (name, facts)
+            assert facts["mailer"] == "django.core.mail.backends.smtp.EmailBackend", (name, facts)
+
+
+def wait_for(condition, waiting_for: str, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"timed out waiting for {waiting_for}"
+        time.sleep(0.1)
+    return value
+
+
+def wait_for_page(url: str, headers: dict[str, str]):
+    """The response to `url` once the server answers (an HTTP error is an answer too)."""
+
+    def fetch():
+        try:
+            return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5)
+        except urllib.error.HTTPError as error:
+            return error
+        except OSError:
+            return None
+
+    return wait_for(fetch, "the web server")
+
+
+def test_production_never_takes_the_key_of_dot_env(baked):
+    assert "DJANGO_SECRET_KEY=" in (baked.path / ".env").read_text()
+    without_key = {key: value for key, value in PRODUCTION.items() if key != "DJANGO_SECRET_KEY"}
+    result = baked.run("python -m manage check", env=without_key, check=False)
+    assert result.returncode != 0
+    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+
+
+def test_https_is_believed_from_a_proxy_only_when_one_is_declared(baked):
+    """X-Forwarded-Proto from anyone is not HTTPS; with DJANGO_BEHIND_PROXY it is, and the
+    answer carries the Content-Security-Policy and a short HSTS without preload."""
+    request = (
+        "from django.test import Client; r = Client().get('/nowhere/', HTTP_HOST='example.com', "
+        "headers={'X-Forwarded-Proto': 'https'}); print(r.status_code, dict(r.headers))"
+    )
+    command = f"python -m manage shell --no-imports -c {shlex.quote(request)}"
+    direct = baked.run(command, env=PRODUCTION).stdout
+    proxied = baked.run(command, env={**PRODUCTION, "DJANGO_BEHIND_PROXY": "true"}).stdout
+    assert direct.startswith("301 ") and "https://example.com/nowhere/" in direct
+    assert proxied.startswith("404 ")
+    assert "'Content-Security-Policy': \"default-src 'self'" in proxied
+    assert "'Strict-Transport-Security': 'max-age=3600'" in proxied
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_fresh_bake_installs_from_its_lock_and_production_gets_no_dev_tools(cookies, database):
+    """`uv sync --locked` fails if uv.lock does not match the rendered pyproject.toml (regenerate
+    with `nox -s lock`); `--no-dev`, as production installs, leaves out the dev groups."""
+    result = cookies.bake(extra_context={"database": database, "project_name": "Lock Check"})
+    assert result.exit_code == 0, result.exception
+    project = BakedProject(path=Path(result.project_path), database=database)
+    assert not list(project.path.glob("uv-*.lock"))
+    sync = ["uv", "sync", "--locked", "--no-dev", "--quiet", "--python", python_version()]
+    subprocess.run(sync, cwd=project.path, env=project_environment(), check=True)
+    imports = "import django, gunicorn, django_tasks_db; import {}"
+    for module, installed in [("debug_toolbar", False), ("playwright", False), ("honcho", False)]:
+        found = project.run(f"python -c '{imports.format(module)}'", check=False).returncode == 0
+        assert found == installed, module
+    assert "--locked" in (project.path / ".github" / "workflows" / "ci.yml").read_text()

@@ -126,7 +126,13 @@ class Project:
         sys.path.insert(0, str(self.root))
         import django
 
+        before = set(os.environ)
         django.setup()
+        # The development settings put .env's values in this process's environment: keep them
+        # out of the pages' shells, which the reader's terminal has not got (honcho and the
+        # development settings read .env themselves).
+        for name in set(os.environ) - before:
+            del os.environ[name]
         # A terminal shows the shell's log lines (stderr) among its output: send every
         # console handler to whatever sys.stdout is when it writes.
         for logger in [logging.root, *logging.root.manager.loggerDict.values()]:

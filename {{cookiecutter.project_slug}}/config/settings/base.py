@@ -3,17 +3,22 @@
 https://docs.djangoproject.com/en/6.1/ref/settings/
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
+# .env is one developer's machine (development settings, a local key): only the development
+# settings read it, so production and the tests see their own environment and nothing else.
 # Values already in the environment win over the file.
-env.read_env(BASE_DIR / ".env")
+if os.environ.get("DJANGO_SETTINGS_MODULE") == "config.settings.development":
+    env.read_env(BASE_DIR / ".env")
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = False
@@ -55,9 +60,22 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(), for the admin
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last: it answers a locked-out login with the lockout page (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy: the pages load scripts, styles and images from the site only, and
+# no inline script or style runs (the templates have none; the status page's script is a file).
+# https://docs.djangoproject.com/en/6.1/ref/csp/
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -259,6 +277,8 @@ MONTHLY_REPORT_CRON = env("MONTHLY_REPORT_CRON", default="0 3 1 * *")
 TASK_RESULTS_PRUNE_CRON = env("TASK_RESULTS_PRUNE_CRON", default="30 2 * * *")
 # Task results finished more days ago than this are pruned, with the project's rows about them.
 TASK_RESULTS_MAX_AGE_DAYS = env.int("TASK_RESULTS_MAX_AGE_DAYS", default=14)
+# Expired sessions are deleted (Django's clearsessions) at this time every night.
+SESSIONS_CLEAR_CRON = env("SESSIONS_CLEAR_CRON", default="15 2 * * *")
 # One scheduler per database: it holds a lease of LOCK_TIMEOUT seconds, renewed
 # every LOCK_REFRESH_INTERVAL; another is a standby that waits for it (a crashed
 # one's runs out) up to LOCK_BLOCKING_TIMEOUT seconds, by default for ever.

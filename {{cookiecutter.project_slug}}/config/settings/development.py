@@ -1,7 +1,7 @@
 """Development: debug pages, the debug toolbar, and emails printed to the console."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, MIDDLEWARE, env
+from .base import INSTALLED_APPS, MIDDLEWARE, SECURE_CSP, env
 
 DEBUG = True
 # A key for this machine only: the post-generation hook wrote a fresh one to .env.
@@ -21,6 +21,9 @@ DEBUG_TOOLBAR_CONFIG = {
     # A tab at the edge: the pages stay readable while their tasks run.
     "SHOW_COLLAPSED": True,
 }
+# Django's debug pages and the toolbar's panels use inline styles and scripts: the browser's
+# console reports what the policy would block, without blocking it (the tests enforce it).
+SECURE_CSP_REPORT_ONLY, SECURE_CSP = SECURE_CSP, {}
 
 # Make the monthly report slow enough to watch its progress bar move.
 REPORT_SECONDS_PER_DAY = env.float("REPORT_SECONDS_PER_DAY", default=0.2)

@@ -2,13 +2,15 @@
 
 Its `prune_db_task_results` deletes old finished results; then go the project's rows about
 them (OwnedTask, TaskAttempt), so a pruned task's status page answers 404 and no row refers
-to a task that is gone. Crash recovery deletes dead workers' heartbeats already.
+to a task that is gone. Crash recovery deletes dead workers' heartbeats already. Expired
+sessions (who was logged in, from where) go the same night.
 """
 
 from datetime import timedelta
 from itertools import batched
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db.models import QuerySet
 from django.tasks import task
@@ -40,3 +42,12 @@ def delete_orphans(rows: QuerySet[OwnedTask] | QuerySet[TaskAttempt]) -> int:
         gone = [pk for pk, task_id in batch if task_id not in existing]
         deleted += rows.filter(pk__in=gone).delete()[0]
     return deleted
+
+
+@cron(settings.SESSIONS_CLEAR_CRON)
+@task(queue_name="default")
+def clear_expired_sessions() -> int:
+    """Delete the sessions past their expiry (Django keeps them until something does); how many."""
+    before = Session.objects.count()
+    call_command("clearsessions")
+    return before - Session.objects.count()

@@ -33,11 +33,16 @@ def get_owned_task(request: AuthenticatedRequest, task_id: str) -> tuple[TaskRes
         raise Http404("No such task.") from None
 
 
+def is_staff(request: AuthenticatedRequest) -> bool:
+    """Whether the user is staff (taskstatus cannot name the user model: accounts is above it)."""
+    return bool(getattr(request.user, "is_staff", False))
+
+
 @require_GET
 @login_required
 def status_page(request: AuthenticatedRequest, task_id: str) -> HttpResponse:
     """The task's story; the page updates itself until the task is finished."""
-    task = story(*get_owned_task(request, task_id))
+    task = story(*get_owned_task(request, task_id), staff=is_staff(request))
     return render(request, "taskstatus/status.html", {"task": task})
 
 
@@ -45,7 +50,7 @@ def status_page(request: AuthenticatedRequest, task_id: str) -> HttpResponse:
 @login_required
 def status_json(request: AuthenticatedRequest, task_id: str) -> JsonResponse:
     """The task's story as JSON, polled by its page."""
-    return JsonResponse(story(*get_owned_task(request, task_id)))
+    return JsonResponse(story(*get_owned_task(request, task_id), staff=is_staff(request)))
 
 
 @require_GET

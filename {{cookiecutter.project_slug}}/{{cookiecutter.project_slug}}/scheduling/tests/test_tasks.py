@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import crontask
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from ...reports.tasks import generate_monthly_report
 from ...taskstatus.models import OwnedTask
 from ...workers.models import TaskAttempt
 from ...workers.taskdb import TaskRow
-from ..tasks import prune_task_results
+from ..tasks import clear_expired_sessions, prune_task_results
 
 
 def test_results_are_pruned_at_2_30_every_night_on_the_default_queue():
@@ -39,3 +40,17 @@ def test_pruning_deletes_old_results_of_every_queue_with_their_rows_not_newer(cl
     assert list(TaskAttempt.objects.values_list("task_id", flat=True)) == [recent.id]
     client.force_login(ada)
     assert client.get(reverse("taskstatus:page", args=[old.id])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_expired_sessions_are_cleared_every_night_and_live_ones_kept(client, ada):
+    [job] = [job for job in crontask.scheduler.get_jobs() if job.name == "clear_expired_sessions"]
+    assert str(job.trigger) == "cron[month='*', day='*', day_of_week='*', hour='2', minute='15']"
+    client.force_login(ada)  # a live session
+    expired = Session.objects.create(
+        session_key="x" * 32, session_data="", expire_date=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert clear_expired_sessions.call() == 1
+    assert not Session.objects.filter(pk=expired.pk).exists()
+    assert client.get(reverse("taskstatus:list")).status_code == 200  # still logged in

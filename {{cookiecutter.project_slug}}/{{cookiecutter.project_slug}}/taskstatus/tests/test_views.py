@@ -25,9 +25,22 @@ def test_the_owner_follows_a_story_from_ready_to_successful(client, ada, adas_ta
     assert (story["status"], story["is_finished"], story["error"]) == ("SUCCESSFUL", True, None)
     assert (story["title"], story["task"], story["queue"]) == ("Hello, Ada", "say_hello", "default")
     [attempt] = story["attempts"]
-    assert (attempt["number"], attempt["worker"], attempt["error"]) == (1, "capture-backend", None)
-    assert story["worker"] == "capture-backend" and story["priority"] == 0
+    assert (attempt["number"], attempt["worker"], attempt["error"]) == (1, None, None)
+    assert story["worker"] is None and story["priority"] == 0  # the worker is for staff's eyes
     assert story["waited_seconds"] >= 0 and story["ran_seconds"] >= 0
+
+
+def test_only_staff_see_which_worker_ran_a_task(client, ada, adas_task, captured_tasks):
+    captured_tasks.run_all()
+    client.force_login(ada)
+    assert "capture-backend" not in client.get(url("page", adas_task.id)).content.decode()
+    ada.is_staff = True
+    ada.save()
+
+    story = client.get(url("json", adas_task.id)).json()
+    assert story["worker"] == story["attempts"][0]["worker"] == "capture-backend"
+    page = client.get(url("page", adas_task.id)).content.decode()
+    assert 'by <code data-item="worker">capture-backend</code>' in page
 
 
 def test_the_page_tells_the_story_and_polls_the_json_endpoint(client, ada, adas_task):
