@@ -1,15 +1,13 @@
 """What the workers record beside django-tasks-db's rows: who runs, what is paused, what failed."""
 
 import os
+from datetime import datetime
 from traceback import format_exception
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-
-if TYPE_CHECKING:
-    from .taskdb import TaskRow
 
 WORKER_ID_MAX_LENGTH = 64  # django-tasks-db's limit for a worker id
 
@@ -51,6 +49,14 @@ class PausedQueue(models.Model):
         return self.queue_name
 
 
+class Attempt(Protocol):
+    """What TaskAttempt.record reads of a task's row (taskdb.TaskRow)."""
+
+    id: Any
+    worker_ids: list[str]
+    started_at: datetime | None
+
+
 class TaskAttempt(models.Model):
     """One run of a task that did not succeed: it raised, timed out, lost its worker or was
     interrupted. django-tasks-db keeps only a task's last error; the status page shows each."""
@@ -78,7 +84,7 @@ class TaskAttempt(models.Model):
         return f"{type(error).__module__}.{type(error).__qualname__}"
 
     @classmethod
-    def record(cls, row: "TaskRow", error: BaseException) -> "TaskAttempt":
+    def record(cls, row: Attempt, error: BaseException) -> "TaskAttempt":
         """Record the failure of the attempt `row` is running."""
         attempt, _ = cls.objects.update_or_create(
             task_id=str(row.id),
