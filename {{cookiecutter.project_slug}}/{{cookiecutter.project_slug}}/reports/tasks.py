@@ -85,3 +85,13 @@ def email_to_staff(report: Report) -> None:
     message.attach(report.filename, report.content, "text/csv")
     message.send()
     Report.objects.filter(pk=report.pk).update(emailed_at=timezone.now())
+
+
+@cron(settings.TASK_RESULTS_PRUNE_CRON)
+@task(queue_name="default")
+def prune_old_reports() -> int:
+    """Delete users' reports finished over TASK_RESULTS_MAX_AGE_DAYS ago, as their tasks' results
+    go: personal data is kept no longer. The site's reports stay. How many went."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.TASK_RESULTS_MAX_AGE_DAYS)
+    old = Report.objects.filter(owner__isnull=False, finished_at__lt=cutoff)
+    return old.delete()[0]

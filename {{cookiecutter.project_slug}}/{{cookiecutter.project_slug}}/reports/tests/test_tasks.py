@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ...accounts.models import User
 from ..models import Report
-from ..tasks import build_site_report, generate_monthly_report, previous_month
+from ..tasks import build_site_report, generate_monthly_report, previous_month, prune_old_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,17 @@ def test_last_month_is_the_one_before_the_moment_in_the_sites_time_zone(settings
     settings.TIME_ZONE = "Pacific/Auckland"  # 12:00 UTC on 31 October is 1 November there
     assert previous_month(datetime.datetime(2026, 10, 31, 12, tzinfo=datetime.UTC)).month == 10
     assert previous_month(datetime.datetime(2027, 1, 15, tzinfo=datetime.UTC)).month == 12
+
+
+def test_users_reports_go_with_their_tasks_results_and_the_sites_stay(ada, settings):
+    long_ago = timezone.now() - datetime.timedelta(days=settings.TASK_RESULTS_MAX_AGE_DAYS + 1)
+    old = Report.objects.create(owner=ada, month=datetime.date(2026, 1, 1), finished_at=long_ago)
+    now = timezone.now()
+    recent = Report.objects.create(owner=ada, month=datetime.date(2026, 2, 1), finished_at=now)
+    unfinished = Report.objects.create(owner=ada, month=datetime.date(2026, 3, 1))
+    site = Report.objects.create(owner=None, month=datetime.date(2026, 1, 1), finished_at=long_ago)
+
+    assert prune_old_reports.call() == 1
+
+    assert set(Report.objects.all()) == {recent, unfinished, site}
+    assert not Report.objects.filter(pk=old.pk).exists()
