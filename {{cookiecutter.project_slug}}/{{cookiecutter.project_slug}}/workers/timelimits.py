@@ -41,6 +41,7 @@ class Limits:
     def __init__(self) -> None:
         self._deadlines: dict[type[Exception], tuple[float, str]] = {}
         self.running = False  # whether a task runs now
+        self._pending: tuple[float, str] | None = None  # an interruption for the next task
 
     def run(self, call: Callable[[], Any], *, seconds: float, is_async: bool = False) -> Any:
         """`call()`, stopped with TimeLimitExceeded after `seconds` (see the module's doc)."""
@@ -48,6 +49,9 @@ class Limits:
         faulthandler.dump_traceback_later(seconds + HARD_LIMIT_GRACE_SECONDS, exit=True)
         previous = signal.signal(signal.SIGALRM, self._expire)
         self.running = True
+        if self._pending:
+            at, stopped = self._pending
+            self._set(WorkerStopped, at - time.monotonic(), stopped)
         try:
             if is_async:
                 # As Task.call runs a coroutine: its sync_to_async calls come back to this thread.
@@ -63,9 +67,12 @@ class Limits:
             faulthandler.cancel_dump_traceback_later()
 
     def interrupt(self, *, after: float, message: str) -> None:
-        """Raise WorkerStopped in the running task `after` seconds from now (0: at once)."""
+        """Raise WorkerStopped in the running task `after` seconds from now (0: at once), or in
+        the task about to run, if none runs yet."""
         if self.running:
             self._set(WorkerStopped, after, message)
+        else:
+            self._pending = (time.monotonic() + after, message)
 
     def _set(self, error: type[Exception], seconds: float, message: str) -> None:
         self._deadlines[error] = (time.monotonic() + seconds, message)

@@ -110,9 +110,6 @@ class Worker(taskdb.DBWorker):
         """Run one claimed task within its limits; record, retry or requeue it."""
         row = db_task_result
         self.running_task = True
-        if not self.running:  # told to stop while claiming it: give it back untouched
-            taskdb.requeue(row)
-            return
         try:
             task, result = row.task, row.task_result
             context: list[TaskContext]
@@ -174,10 +171,6 @@ class Worker(taskdb.DBWorker):
             logger.warning("Received %s: stopping.", name)
             self.running = False
             sys.exit(0)
-        if not self.limits.running:
-            logger.warning("Received %s: stopping after this claim.", name)
-            self.running = False  # a task claimed meanwhile goes back to READY (run_task)
-            return
         grace = 0.0 if not self.running else settings.WORKER_STOP_GRACE_SECONDS
         logger.warning("Received %s: the running task has %g s to finish.", name, grace)
         self.running = False
