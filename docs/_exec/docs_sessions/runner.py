@@ -75,6 +75,7 @@ class Project:
         """A shell in the project with its .venv activated, and the run's own database."""
         venv = self.root / ".venv"
         drop = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "DJANGO_SETTINGS_MODULE", "PYTHONPATH"}
+        drop.add("PROMETHEUS_MULTIPROC_DIR")  # set by this process's Django: a terminal has none
         env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("PYTEST")}
         database = (
             {"SQLITE_PATH": str(self.sqlite_path)}
@@ -110,9 +111,14 @@ class Project:
             output = output.replace(f"{home}/", "")
         return output.replace(f"127.0.0.1:{self.port}", f"127.0.0.1:{PORT}")
 
+    def env_file_lines(self) -> list[str]:
+        """The project's .env, without its comments."""
+        lines = (self.root / ".env").read_text().splitlines()
+        return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
     def settings_module(self) -> str:
         """DJANGO_SETTINGS_MODULE as the reader's shell gets it: from the project's .env."""
-        for line in (self.root / ".env").read_text().splitlines():
+        for line in self.env_file_lines():
             name, _, value = line.partition("=")
             if name.strip() == "DJANGO_SETTINGS_MODULE":
                 return value.strip()
@@ -130,8 +136,10 @@ class Project:
         django.setup()
         # The development settings put .env's values in this process's environment: keep them
         # out of the pages' shells, which the reader's terminal has not got (honcho and the
-        # development settings read .env themselves).
-        for name in set(os.environ) - before:
+        # development settings read .env themselves). What the apps set for this process stays
+        # (the monitoring app's PROMETHEUS_MULTIPROC_DIR: its counters need it at each enqueue).
+        from_env_file = {line.partition("=")[0].strip() for line in self.env_file_lines()}
+        for name in (set(os.environ) - before) & from_env_file:
             del os.environ[name]
         # A terminal shows the shell's log lines (stderr) among its output: send every
         # console handler to whatever sys.stdout is when it writes.

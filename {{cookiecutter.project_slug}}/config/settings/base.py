@@ -245,7 +245,8 @@ STATICFILES_DIRS = [BASE_DIR / "{{ cookiecutter.project_slug }}" / "static"]
 
 # Logging
 # https://docs.djangoproject.com/en/6.1/topics/logging/
-# django.tasks logs each task's lifecycle (enqueued, started, finished) at INFO.
+# django.tasks logs each task's start and finish at INFO (a failure at ERROR, with its
+# traceback); its enqueue line is DEBUG, so INFO leaves it out.
 # Without a handler those lines vanish when DEBUG is off; give them one.
 LOGGING: dict[str, Any] = {
     "version": 1,

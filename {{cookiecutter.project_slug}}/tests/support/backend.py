@@ -64,7 +64,8 @@ class CaptureBackend(BaseTaskBackend):
         return finished
 
     def run(self, result_id: str) -> TaskResult:
-        """Run one captured task as a worker would, and store its outcome."""
+        """Run one captured task here and now, and store its outcome: no worker's retries or time
+        limits, and only an Exception is recorded as a failure (anything else ends the test)."""
         result = self.get_result(result_id)
         now = timezone.now()
         worker_ids = [*result.worker_ids, self.worker_id]
