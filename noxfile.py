@@ -65,10 +65,32 @@ def install_project(session: nox.Session, project: Path, groups: tuple[str, ...]
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Bake every option combination and run each baked project's checks and tests."""
+    """Bake every option combination and run each baked project's checks and tests.
+
+    Without arguments, the two databases' bakes are tested side by side, each by a pytest of
+    its own (most of their time is spent waiting on workers, browsers and servers); with
+    arguments, one pytest takes them (`-- -k sqlite`)."""
     session.install(*TEMPLATE_TEST_REQUIREMENTS)
     BUILD.mkdir(exist_ok=True)
-    session.run("pytest", "tests", f"--basetemp={BUILD / 'template-tests'}", *session.posargs)
+    if session.posargs:
+        session.run("pytest", "tests", f"--basetemp={BUILD / 'template-tests'}", *session.posargs)
+        return
+    env = {**os.environ, "PATH": f"{session.bin}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("VIRTUAL_ENV", None)
+    jobs = []
+    for name, selection in [("postgresql", "postgresql"), ("sqlite", "not postgresql")]:
+        log = BUILD / "test-logs" / f"{name}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        command = [str(Path(session.bin) / "pytest"), "tests", "-k", selection,
+                   f"--basetemp={BUILD / f'template-tests-{name}'}"]  # fmt: skip
+        with log.open("wb") as output:
+            job = subprocess.Popen(
+                command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        jobs.append((f"the {name} bake's tests", job, log))
+    failed = finish_jobs(session, jobs)
+    if failed:
+        session.error(f"Failed: {' and '.join(failed)}")
 
 
 @nox.session(python=PYTHON)
