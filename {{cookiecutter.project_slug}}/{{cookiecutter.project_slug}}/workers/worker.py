@@ -22,7 +22,7 @@ import signal
 import sys
 import time
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
 
@@ -53,6 +53,7 @@ class Worker(taskdb.DBWorker):
         super().__init__(**options)
         self.ownership, self.wakeup = ownership, wakeup
         self.limits = Limits()
+        self.due: datetime | None = None  # when the next deferred task may run, if known
 
     def run(self) -> None:
         """Run tasks until stopped (or, in batch mode, until none is ready)."""
@@ -66,7 +67,7 @@ class Worker(taskdb.DBWorker):
             if look or time.monotonic() >= next_look:
                 self.running_task = True  # from the claim on: a signal must not exit mid-way
                 claimed = self.claim(woken=look)
-                next_look = time.monotonic() + self.seconds_until_next_look(claimed)
+                next_look = time.monotonic() + self.seconds_until_next_look(claimed, woken=look)
                 if claimed is not None:
                     self.run_task(claimed)
                 self.running_task = False
@@ -80,15 +81,18 @@ class Worker(taskdb.DBWorker):
                     continue
             look = self.wakeup.wait(max(0.0, min(next_look, next_check) - time.monotonic()))
 
-    def seconds_until_next_look(self, claimed: taskdb.TaskRow | None) -> float:
-        """The poll interval, or less if a deferred task (a retry) is due before then."""
+    def seconds_until_next_look(self, claimed: taskdb.TaskRow | None, *, woken: bool) -> float:
+        """The poll interval, or less if a deferred task (a retry) is due before then. Only a
+        wake-up tells of a new one: a poll reuses what the last wake-up learnt."""
         if claimed is not None:
             return self.interval
-        due = taskdb.next_due(self.queue_names, self.excluded_queue_names, self.backend_name)
-        if due is None:
+        if woken:
+            self.due = taskdb.next_due(self.queue_names, self.excluded_queue_names,
+                                       self.backend_name)  # fmt: skip
+        if self.due is None:
             return self.interval
         # Never 0: a due task this worker could not claim (taken meanwhile) costs a pause.
-        return max(0.01, min(self.interval, (due - timezone.now()).total_seconds()))
+        return max(0.01, min(self.interval, (self.due - timezone.now()).total_seconds()))
 
     def claim(self, *, woken: bool) -> taskdb.TaskRow | None:
         """Claim the next task; a task readied from now on wakes the next wait."""
