@@ -12,6 +12,7 @@ something was written, or after its poll interval at the latest.
 """
 
 import time
+from collections.abc import Callable
 from typing import Self
 
 from django.db import connection
@@ -45,15 +46,23 @@ class Wakeup:
         if self._version is None:
             time.sleep(timeout)
             return False
+        read = version_reader()
         while (remaining := deadline - time.monotonic()) > 0:
             time.sleep(min(CHECK_SECONDS, remaining))
-            if data_version() != self._version:
+            if read() != self._version:
                 return True
         return False
 
 
-def data_version() -> int:
-    """This connection's view of the database's commit counter (read on the driver's own
-    connection: Django's cursor would cost more than the read itself)."""
+def version_reader() -> Callable[[], int]:
+    """Reads this connection's view of the database's commit counter, on one cursor of the
+    driver's own connection: Django's cursor, or a new cursor per read, would cost more than
+    the read itself, 50 times a second. Each read runs to its end: no read lock is kept."""
     connection.ensure_connection()
-    return connection.connection.execute("PRAGMA data_version").fetchone()[0]
+    cursor = connection.connection.cursor()
+    return lambda: cursor.execute("PRAGMA data_version").fetchone()[0]
+
+
+def data_version() -> int:
+    """This connection's view of the database's commit counter."""
+    return version_reader()()
