@@ -38,7 +38,7 @@ class Wakeup:
     def arm(self) -> None:
         """Note the database's version before the worker looks for a task: a write after this
         wakes the next wait."""
-        self._version = data_version() if self.enabled else None
+        self._version = version_reader()() if self.enabled else None
 
     def wait(self, timeout: float) -> bool:
         """Return True once another connection committed a write; False after `timeout` s."""
@@ -57,12 +57,7 @@ class Wakeup:
 def version_reader() -> Callable[[], int]:
     """Reads this connection's view of the database's commit counter, on one cursor of the
     driver's own connection: Django's cursor, or a new cursor per read, would cost more than
-    the read itself, 50 times a second. Each read runs to its end: no read lock is kept."""
+    the read itself, every CHECK_SECONDS. Each read runs to its end: it keeps no read lock."""
     connection.ensure_connection()
     cursor = connection.connection.cursor()
     return lambda: cursor.execute("PRAGMA data_version").fetchone()[0]
-
-
-def data_version() -> int:
-    """This connection's view of the database's commit counter."""
-    return version_reader()()
