@@ -5,8 +5,9 @@ them and against other task backends (references/), on the database the bake
 was made for:
 
 - wakeup.py: how soon a task starts, and a welcome email arrives, after enqueue;
-- idle.py: what an idle worker costs (CPU, statements per second);
-- recovery.py: how soon a task whose worker was SIGKILLed runs again;
+- idle.py: what an idle worker costs (CPU, statements and rows written per second);
+- recovery.py: how soon a task whose worker was SIGKILLed runs again, and what
+  watching the workers costs (statements and writes, idle and busy);
 - request_cost.py: what enqueueing the welcome email adds to a registration;
 - isolation.py: welcome emails while reports keep their queue busy;
 - throughput.py: how many tasks per second the workers finish;

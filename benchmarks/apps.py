@@ -14,6 +14,10 @@ class LabConfig(AppConfig):
     def ready(self) -> None:
         """In a worker told to (LAB_COUNT_STATEMENTS), count what it sends to the database."""
         if os.environ.get("LAB_COUNT_STATEMENTS"):
-            from .probes import count_statements
+            from django.db import connection
+
+            from .probes import count_driver_statements, count_statements
 
             connection_created.connect(count_statements, dispatch_uid="lab-count-statements")
+            if connection.vendor == "postgresql":
+                count_driver_statements()

@@ -5,9 +5,7 @@
 - woken: the project's worker exactly as the Procfile's `emails` line runs it
   (`python -m manage worker`, every setting at its default), on its own queue;
 - psql (PostgreSQL): django-task-psql's worker, woken by LISTEN/NOTIFY;
-- ox (PostgreSQL): django-ox's worker, with a lease on each task it runs;
-- woken-hourly: the project's worker with its heartbeat every hour, to tell the
-  heartbeat's cost from the rest (idle.py).
+- ox (PostgreSQL): django-ox's worker, with a lease on each task it runs.
 
 `side_by_side()` starts several of them at once, as the wake-up and idle
 measurements compare them.
@@ -85,16 +83,6 @@ OX = Candidate(
 )
 
 
-WOKEN_HOURLY = Candidate(
-    "woken-hourly",
-    "worker (project defaults), heartbeat hourly",
-    "lab-idle",
-    "emails",
-    ("--queue-name", "lab-idle"),
-    env={"WORKER_HEARTBEAT_SECONDS": "3600", "WORKER_STALE_AFTER_SECONDS": "7201"},
-)
-
-
 def references() -> bool:
     """Whether the references are installed and configured (PostgreSQL only)."""
     return bool(settings.REFERENCES)
@@ -102,7 +90,7 @@ def references() -> bool:
 
 def compared() -> list[Candidate]:
     """The workers the wake-up and idle measurements compare, side by side."""
-    return [POLLING, WOKEN, WOKEN_HOURLY, *([PSQL] if references() else [])]
+    return [POLLING, WOKEN, *([PSQL] if references() else [])]
 
 
 @dataclass(frozen=True)
@@ -116,9 +104,10 @@ class Contender:
 
 @contextmanager
 def side_by_side(
-    candidates: Sequence[Candidate], database: Database, logs: Path
+    candidates: Sequence[Candidate], database: Database, logs: Path, *, counting: bool = True
 ) -> Iterator[dict[str, Contender]]:
-    """Start a worker of each candidate, all at once, each reporting its statements; by key.
+    """Start a worker of each candidate, all at once, each reporting its statements unless not
+    `counting` (a datagram per statement costs CPU too); by key.
 
     On SQLite each serves a copy of the database: their claims would otherwise
     queue for the file's one write lock, and the woken worker would wake at the
@@ -130,8 +119,8 @@ def side_by_side(
         for number, candidate in enumerate(candidates, start=1):
             home = database
             if database.vendor == "sqlite":
-                home = stack.enter_context(database.clone(candidate.key))
-            env = {**home.env, "LAB_COUNT_STATEMENTS": "1"}
+                home = stack.enter_context(database.clone(f"{logs.name}-{candidate.key}"))
+            env = {**home.env, **({"LAB_COUNT_STATEMENTS": "1"} if counting else {})}
             worker = candidate.worker(logs, number=number, env=env)
             contenders[candidate.key] = Contender(candidate, worker, home)
         stack.enter_context(running([contender.worker for contender in contenders.values()]))

@@ -3,72 +3,91 @@
 For each worker compared, while it has nothing to do:
 
 - its CPU time (user + system, from /proc/<pid>/stat), as a share of one core;
-- the statements it sends to the database, counted inside the worker: an
-  execute wrapper on each of its connections reports each statement to the lab
-  (probes.py), with the thread that sent it, so the heartbeat's thread is told
-  apart from the worker's loop. Transaction control (BEGIN, COMMIT) and the
-  wake-up's LISTEN connection, which Django does not run, are not counted.
+- the statements it sends to the database, counted inside the worker
+  (probes.py: every statement of Django's connections and of the driver's,
+  the worker's own session included), with the write statements among them
+  and the rows they wrote. The project's worker has no heartbeat: it looks for
+  dead workers about once a second (a read), and for a task every
+  WORKER_POLL_SECONDS in case no wake-up comes; it should write nothing.
 
-The woken worker is measured twice: at its defaults, and with its heartbeat
-every hour instead of every second, so the CPU its heartbeat costs shows too.
-
-The workers are those of the wake-up measurement, once it is done
-(candidates.side_by_side(): none wakes because of another). They are idle at
+The workers are those the wake-up measurement compares (candidates.compared()),
+started twice side by side (candidates.side_by_side(): none wakes because of
+another): one set counts its statements, the other does not and gives the CPU
+figures, as a datagram to the lab for each statement costs CPU too (the
+counting set's CPU is kept in the samples, to show how much). All are idle at
 the same time and watched over the same windows of time: each window gives one
 figure per worker, and the spread across windows is the noise of the machine.
 """
 
-import os
+import contextlib
 import time
 from pathlib import Path
 
-from .candidates import Contender
+from .candidates import compared, side_by_side
+from .databases import Database
 from .plans import Plan
 from .probes import Probe
 
-SETTLE_SECONDS = 1.0  # after the workers' last task, before the first window
+SETTLE_SECONDS = 2.0  # after the workers' start, before the first window
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) process `pid` has used so far (Linux: /proc)."""
-    # Fields 14 and 15 of /proc/<pid>/stat, in clock ticks: the 12th and 13th after the name.
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time every thread of process `pid` has run so far, in nanoseconds' precision (Linux:
+    /proc/<pid>/task/*/schedstat; clock ticks of 10 ms would round a window's few ms away)."""
+    total = 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        with contextlib.suppress(OSError):  # a thread that ended meanwhile
+            total += int(stat.read_text().split()[0])
+    return total / 1e9
 
 
-def measure(plan: Plan, contenders: dict[str, Contender], probe: Probe, progress) -> dict:
-    """Per worker and per window: CPU share, statements per second (all, heartbeat's, writes)."""
-    workers = {key: contender.worker for key, contender in contenders.items()}
-    windows: dict[str, list[dict]] = {key: [] for key in workers}
-    time.sleep(SETTLE_SECONDS)  # let each worker's last task, or its start-up, pass
+def measure(plan: Plan, database: Database, probe: Probe, logs: Path, progress) -> dict:
+    """Per worker and per window: CPU share; statements, write statements and rows written per
+    second."""
+    candidates = compared()
+    with (
+        side_by_side(candidates, database, logs / "quiet", counting=False) as quiet,
+        side_by_side(candidates, database, logs / "counting") as counting,
+    ):
+        labels = {key: contender.candidate.label for key, contender in counting.items()}
+        windows = watch(plan, {key: c.worker.pid for key, c in quiet.items()},
+                        {key: c.worker.pid for key, c in counting.items()}, probe)  # fmt: skip
+    progress(f"idle cost: {len(labels)} workers, {plan.idle_windows} windows")
+    return {"labels": labels, "windows": windows}
+
+
+def watch(plan: Plan, quiet: dict[str, int], counting: dict[str, int], probe: Probe) -> dict:
+    """Each window: the CPU of the quiet workers, the statements of the counting ones."""
+    windows: dict[str, list[dict]] = {key: [] for key in counting}
+    every = {**{f"quiet {key}": pid for key, pid in quiet.items()}, **counting}
+    time.sleep(SETTLE_SECONDS)  # let each worker's start-up pass
     for _ in range(plan.idle_windows):
         start = time.time()
-        cpu = {key: cpu_seconds(worker.pid) for key, worker in workers.items()}
+        cpu = {key: cpu_seconds(pid) for key, pid in every.items()}
         time.sleep(plan.idle_seconds)  # the measurement: the workers wait
-        cpu = {key: cpu_seconds(worker.pid) - cpu[key] for key, worker in workers.items()}
+        cpu = {key: cpu_seconds(pid) - cpu[key] for key, pid in every.items()}
         end = time.time()
         elapsed = end - start
-        for key, worker in workers.items():
-            sent = probe.statements({worker.pid}, start, end)
+        for key, pid in counting.items():
+            sent = probe.statements({pid}, start, end)
             windows[key].append(
                 {
                     "seconds": elapsed,
-                    "cpu_share": cpu[key] / elapsed,
+                    "cpu_share": cpu[f"quiet {key}"] / elapsed,
+                    "cpu_share_counting": cpu[key] / elapsed,
                     "statements_per_second": len(sent) / elapsed,
-                    "heartbeat_per_second": sum(s.thread == "heartbeat" for s in sent) / elapsed,
                     "writes_per_second": sum(s.writes for s in sent) / elapsed,
+                    "rows_written_per_second": sum(s.rows_written for s in sent) / elapsed,
                     "kinds": _kinds(sent, elapsed),
                 }
             )
-    progress(f"idle cost: {len(workers)} workers, {plan.idle_windows} windows")
-    labels = {key: contender.candidate.label for key, contender in contenders.items()}
-    return {"labels": labels, "windows": windows, "clock_tick": 1 / os.sysconf("SC_CLK_TCK")}
+    return windows
 
 
 def _kinds(statements: list, seconds: float) -> dict[str, float]:
-    """Statements per second by thread, verb and table: what the worker keeps asking."""
+    """Statements per second by verb and table: what the worker keeps asking."""
     counts: dict[str, int] = {}
     for s in statements:
-        key = f"{s.thread}: {s.verb} {s.table}".strip()
+        key = f"{s.verb} {s.table}".strip()
         counts[key] = counts.get(key, 0) + 1
     return {key: count / seconds for key, count in sorted(counts.items())}

@@ -3,10 +3,15 @@
 Worker side:
 
 - `mark(tag, event)`: the lab's tasks call it when they start and end;
-- `count_statements`: on every database connection of a worker started with
-  LAB_COUNT_STATEMENTS set (apps.py), an execute wrapper that reports each
-  statement: its first word, its table, the thread that sent it, and the rows
-  it wrote.
+- `count_statements`: in a worker started with LAB_COUNT_STATEMENTS set
+  (apps.py), every statement it sends is reported: its first word, its table,
+  the thread that sent it, and the rows it wrote. Django's statements through an
+  execute wrapper on each connection (with their rows); everything sent past
+  Django's cursors through a hook in the driver: sqlite3's trace callback (the
+  wake-up's `PRAGMA data_version` on the raw connection, COMMIT), and psycopg's
+  `Cursor.execute` (the worker's own session: its recovery check, LISTEN; the
+  health check's `SELECT 1`). Only the transaction control psycopg sends by
+  itself (PostgreSQL's BEGIN and COMMIT) goes uncounted.
 
 Each report is one UDP datagram to the lab's listener (LAB_PROBE, loopback),
 sent in microseconds: nothing goes through the database being measured, and a
@@ -42,10 +47,39 @@ def mark(tag: str, event: str) -> None:
     _send("mark", tag, event, time.time(), os.getpid())
 
 
+_inside_django = threading.local()  # set while Django's wrapper reports a statement
+
+
 def count_statements(sender: object, connection: Any, **kwargs: object) -> None:
     """connection_created receiver: report every statement this connection executes."""
     if _report_statement not in connection.execute_wrappers:
         connection.execute_wrappers.append(_report_statement)
+    if connection.vendor == "sqlite":  # what goes past Django's cursors: the driver tells
+        connection.connection.set_trace_callback(_report_traced)
+
+
+def count_driver_statements() -> None:
+    """Report the statements psycopg runs outside Django's cursors (once per process)."""
+    import psycopg
+
+    execute = psycopg.Cursor.execute
+    if getattr(execute, "lab_counted", False):
+        return
+
+    def counted(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(_inside_django, "active", False):
+            return execute(cursor, query, *args, **kwargs)
+        sent, rows = time.time(), -1
+        try:
+            result = execute(cursor, query, *args, **kwargs)
+            rows = cursor.rowcount
+            return result
+        finally:
+            sql = query.as_string(cursor) if hasattr(query, "as_string") else query
+            _report(sql.decode() if isinstance(sql, bytes) else str(sql), sent, rows)
+
+    counted.lab_counted = True  # type: ignore[attr-defined]
+    psycopg.Cursor.execute = counted  # type: ignore[method-assign]
 
 
 def _report_statement(
@@ -53,15 +87,27 @@ def _report_statement(
 ) -> Any:
     sent = time.time()
     rows = -1
+    _inside_django.active = True
     try:
         result = execute(sql, params, many, context)
         rows = context["cursor"].rowcount
         return result
     finally:
-        verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
-        table = TABLE.search(sql)
-        thread = threading.current_thread().name
-        _send("statement", os.getpid(), thread, verb, table[1] if table else "", sent, rows)
+        _inside_django.active = False
+        _report(sql, sent, rows)
+
+
+def _report_traced(sql: str) -> None:
+    """sqlite3's trace callback: a statement about to run (its rows are unknown)."""
+    if not getattr(_inside_django, "active", False):
+        _report(sql, time.time(), -1)
+
+
+def _report(sql: str, sent: float, rows: int) -> None:
+    verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+    table = TABLE.search(sql)
+    thread = threading.current_thread().name
+    _send("statement", os.getpid(), thread, verb, table[1] if table else "", sent, rows)
 
 
 @dataclass(frozen=True)

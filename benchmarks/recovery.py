@@ -6,23 +6,25 @@ within the task's first half). Measured from the kill: until the task starts
 again on the other worker, and until it finishes there (the task reports both,
 probes.py). The killed worker is then replaced, so each trial starts with two.
 
-Side by side, trial after trial:
+Side by side, trial after trial (both systems' tasks run and are killed in the
+same trial, each at its own moment):
 
 - ours: two processes of the Procfile's `emails` line (the project's worker
-  at its defaults), on a queue of their own. Each writes its heartbeat every
-  WORKER_HEARTBEAT_SECONDS and, at each beat, puts back to READY the tasks of
-  workers silent for WORKER_STALE_AFTER_SECONDS;
+  at its defaults), on a queue of their own. Each holds a lock that dies with
+  it (PostgreSQL: an advisory lock on its session; SQLite: a file lock), and
+  looks for workers whose lock is gone every RECOVERY_CHECK_SECONDS: the first
+  to see one puts its task back to READY, which wakes a worker at once.
+  Nothing is written to stay alive;
 - ox (PostgreSQL): two django-ox workers. Each renews the lease of the task it
-  runs every LOCK_TIMEOUT / 3 seconds, and reclaims tasks whose lease expired.
-  Its LOCK_TIMEOUT is 3 x WORKER_HEARTBEAT_SECONDS (settings.py): one renewal
-  for each of our heartbeats.
+  runs every LOCK_TIMEOUT / 3 seconds (an UPDATE), and reclaims tasks whose
+  lease expired; settings.OX_LOCK_TIMEOUT_SECONDS says which lease and why.
 
-The write cost is measured, not assumed: before the trials, every worker runs a
-long task, and the statements each one sends while it runs are counted in the
-worker (probes.py), with the rows each one wrote. The rows written per second
-and per worker are the cost of being watched; the write statements are given
-too (ours also sends a DELETE of dead workers' heartbeats at each beat, which
-usually deletes nothing). Nothing else writes meanwhile: the tasks only sleep.
+What watching costs is measured, not assumed: before the trials, the
+statements each worker sends are counted in the worker (probes.py, every
+statement of Django and of the driver), with the rows each one wrote, first
+while every worker is idle, then while each runs a long task (which only
+sleeps: anything written is the watch's). Per worker and per second: all
+statements, write statements, rows written.
 """
 
 import random
@@ -34,13 +36,16 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tasks_demo.workers.worker import RECOVERY_CHECK_SECONDS
+
 from . import processes, tasks
 from .candidates import OX, WOKEN, Candidate, references
 from .plans import Plan
-from .probes import Probe
+from .probes import Probe, Statement
 
 TIMEOUT = 60.0
 BUSY_MARGIN_SECONDS = 2.0  # how much longer than the window the busy tasks run
+SETTLE_SECONDS = 2.0  # after the workers' start, before their idle window
 
 
 @dataclass
@@ -76,7 +81,8 @@ class System:
 
 
 def measure(plan: Plan, probe: Probe, logs: Path, progress) -> dict:
-    """The write cost of each system, and kill-to-restart and kill-to-finish of each trial."""
+    """What each system's watch costs (idle, busy), and kill-to-restart and kill-to-finish of
+    each trial."""
     env = {"LAB_COUNT_STATEMENTS": "1"}
     candidates = [("ours", WOKEN), *([("ox", OX)] if references() else [])]
     trials: dict[str, list[dict]] = {name: [] for name, _ in candidates}
@@ -88,8 +94,9 @@ def measure(plan: Plan, probe: Probe, logs: Path, progress) -> dict:
         for system in systems:
             for worker in system.workers:
                 worker.wait_until_ready()
+        idle = idle_cost(systems, probe, plan.busy_seconds)
         writes = write_cost(systems, probe, plan.busy_seconds)
-        progress("recovery: the write cost of watching the workers")
+        progress("recovery: what watching the workers costs, idle and busy")
         rng = random.Random(7)
         for number in range(plan.trials):
             for system, trial in zip(systems, run_trial(systems, probe, plan, rng, logs, number),
@@ -99,17 +106,46 @@ def measure(plan: Plan, probe: Probe, logs: Path, progress) -> dict:
     ox = settings.TASKS.get("ox")
     return {
         "labels": {name: candidate.label for name, candidate in candidates},
-        "heartbeat_seconds": settings.WORKER_HEARTBEAT_SECONDS,
-        "stale_after_seconds": settings.WORKER_STALE_AFTER_SECONDS,
+        "recovery_check_seconds": RECOVERY_CHECK_SECONDS,
         "ox_lock_timeout": ox["OPTIONS"]["LOCK_TIMEOUT"] if ox else None,
         "task_seconds": plan.task_seconds,
+        "idle": idle,
         "writes": writes,
         "trials": trials,
     }
 
 
+def idle_cost(systems: Sequence[System], probe: Probe, seconds: float) -> dict[str, dict]:
+    """Per system: statements, writes and rows written per second per worker, every worker
+    idle."""
+    time.sleep(SETTLE_SECONDS)
+    start = time.time()
+    time.sleep(seconds)  # the measurement: they wait
+    return {
+        system.name: per_worker_second(
+            probe.statements({worker.pid for worker in system.workers}, start, start + seconds),
+            len(system.workers) * seconds,
+        )
+        for system in systems
+    }
+
+
+def per_worker_second(sent: Sequence[Statement], worker_seconds: float) -> dict:
+    """Statements, write statements and rows written per second and per worker; by kind."""
+    kinds: dict[str, float] = {}
+    for statement in sent:
+        key = f"{statement.verb} {statement.table}".strip()
+        kinds[key] = kinds.get(key, 0) + 1 / worker_seconds
+    return {
+        "statements_per_second": len(sent) / worker_seconds,
+        "writes_per_second": sum(s.writes for s in sent) / worker_seconds,
+        "rows_written_per_second": sum(s.rows_written for s in sent) / worker_seconds,
+        "kinds": dict(sorted(kinds.items())),
+    }
+
+
 def write_cost(systems: Sequence[System], probe: Probe, seconds: float) -> dict[str, dict]:
-    """Per system: statements and writes per second per worker, while every worker is busy.
+    """Per system: statements, writes and rows written per second per worker, every worker busy.
 
     Each system's window opens once both its workers are in their task, and
     closes long before either task ends (django-ox's workers claim only at their
@@ -128,17 +164,7 @@ def write_cost(systems: Sequence[System], probe: Probe, seconds: float) -> dict[
         start = max(mark.at for mark in starts) + 0.25
         time.sleep(max(0.0, start + seconds - time.time()))  # the measurement: they work
         sent = probe.statements({mark.pid for mark in starts}, start, start + seconds)
-        worker_seconds = len(starts) * seconds
-        kinds: dict[str, float] = {}
-        for statement in sent:
-            key = f"{statement.verb} {statement.table}".strip()
-            kinds[key] = kinds.get(key, 0) + 1 / worker_seconds
-        cost[system.name] = {
-            "statements_per_second": len(sent) / worker_seconds,
-            "writes_per_second": sum(s.writes for s in sent) / worker_seconds,
-            "rows_written_per_second": sum(s.rows_written for s in sent) / worker_seconds,
-            "kinds": dict(sorted(kinds.items())),
-        }
+        cost[system.name] = per_worker_second(sent, len(starts) * seconds)
     for system_tags in tags.values():
         for tag in system_tags:
             probe.wait_for(tag, "end", timeout=TIMEOUT)

@@ -1,9 +1,9 @@
 """Settings of the lab: the baked project's own settings, and what the measurements add.
 
 The lab's process and every worker it starts use these (DJANGO_SETTINGS_MODULE).
-What decides the figures - the task backend, the workers' settings (heartbeat,
-safety-net poll), connection reuse, SQLite's options, the task log lines - is
-the project's, from config/settings/base.py. What the lab adds:
+What decides the figures - the task backend, the workers' settings (safety-net
+poll), connection reuse, SQLite's options, the task log lines - is the
+project's, from config/settings/base.py. What the lab adds:
 
 - the database is a throwaway one (databases.py points the connection at it,
   and SQLITE_PATH or DATABASE_URL at it for the processes it starts);
@@ -11,7 +11,8 @@ the project's, from config/settings/base.py. What the lab adds:
 - the lab's own app (its tasks, its statement counter) and queues, one per
   worker compared, so that each one only ever runs its own tasks;
 - on PostgreSQL, when installed (requirements-postgresql.txt), the two
-  references: django-task-psql and django-ox, each a task backend of its own;
+  references: django-task-psql and django-ox, each a task backend of its own
+  (django-ox with the lease OX_LOCK_TIMEOUT_SECONDS says why);
 - two registration views to compare the project's with (urls.py);
 - a fast password hasher (see PASSWORD_HASHERS).
 """
@@ -21,7 +22,6 @@ import warnings
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES, INSTALLED_APPS, LOGGING, TASKS, env
-from config.settings.base import WORKER_HEARTBEAT_SECONDS as HEARTBEAT_SECONDS
 
 DEBUG = False
 SECRET_KEY = "lab-only-not-secret"
@@ -41,11 +41,19 @@ MAIL_LIMIT_PER_CLIENT = 10**9
 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 # One queue per worker compared, and one for the throughput's no-op tasks.
-LAB_QUEUES = ["lab", "lab-polling", "lab-woken", "lab-idle"]
+LAB_QUEUES = ["lab", "lab-polling", "lab-woken"]
 TASKS = {"default": {**TASKS["default"], "QUEUES": [*TASKS["default"]["QUEUES"], *LAB_QUEUES]}}
 INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]
 
 POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# django-ox learns that a worker died only when the lease of its task runs out: each worker
+# renews the leases of its running tasks every LOCK_TIMEOUT / 3 s (one UPDATE), and a reaper
+# looks for expired ones every LOCK_TIMEOUT / 2 s (at least 1 s). Without a lease nothing is
+# recovered; with its default, 300 s, a dead worker's task waits minutes. 3 s is one renewal
+# a second per running task: the write rate the project's workers paid for their heartbeat
+# before they had none, at which this lab's last run compared both. Ours now write nothing
+# to stay alive; a shorter lease would buy django-ox speed with more writes still.
+OX_LOCK_TIMEOUT_SECONDS = 3.0
 REFERENCES = POSTGRESQL and all(
     importlib.util.find_spec(name) for name in ("django_task_psql", "django_ox")
 )
@@ -61,9 +69,7 @@ if REFERENCES:
         "BACKEND": "django_ox.backend.OxBackend",
         "QUEUES": ["lab-ox"],
         "OPTIONS": {
-            # A worker renews its running tasks' leases every LOCK_TIMEOUT / 3 seconds:
-            # one UPDATE per running task, as often as our workers write their heartbeat.
-            "LOCK_TIMEOUT": 3 * HEARTBEAT_SECONDS,
+            "LOCK_TIMEOUT": OX_LOCK_TIMEOUT_SECONDS,
             # A task whose worker died runs again (its second attempt).
             "MAX_ATTEMPTS": 3,
         },

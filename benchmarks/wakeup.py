@@ -14,10 +14,10 @@ django-task-psql), side by side, taking turns sample after sample:
 Both ends are time.time() of one machine. Each sample waits for its task to
 finish before the next one, so every worker starts each sample idle. The
 workers run side by side (candidates.side_by_side(): on SQLite each on a copy
-of the database), and idle.py then measures the same processes. Before
+of the database); idle.py starts the same workers again. Before
 each enqueue the lab pauses for a moment spread evenly over a tenth of a
 second (phases.py): a poller's 0.05 s cycle twice over, a SQLite wake-up
-check's 0.02 s five times, so no worker is measured at one lucky moment of its
+check's CHECK_SECONDS four times, so no worker is measured at one lucky moment of its
 cycle. The workers take turns with the same pauses, in an order rotated at every
 sample, and the run is cut into repeats: a ratio is taken per repeat, and its
 spread across repeats is reported beside it.
