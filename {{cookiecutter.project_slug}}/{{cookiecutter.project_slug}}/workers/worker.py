@@ -44,6 +44,7 @@ from .wakeup import Wakeup
 logger = logging.getLogger(__name__)
 
 RECOVERY_CHECK_SECONDS = 1.0  # how often a worker looks for dead workers' tasks
+HEALTH_CHECK_SECONDS = 60.0  # how often an idle worker checks its connection before a claim
 
 
 class Worker(taskdb.DBWorker):
@@ -54,6 +55,7 @@ class Worker(taskdb.DBWorker):
         self.ownership, self.wakeup = ownership, wakeup
         self.limits = Limits()
         self.due: datetime | None = None  # when the next deferred task may run, if known
+        self.next_health_check = 0.0  # time.monotonic() of the next look at the connection
 
     def run(self) -> None:
         """Run tasks until stopped (or, in batch mode, until none is ready)."""
@@ -66,7 +68,7 @@ class Worker(taskdb.DBWorker):
                 next_check = time.monotonic() + RECOVERY_CHECK_SECONDS
             if look or time.monotonic() >= next_look:
                 self.running_task = True  # from the claim on: a signal must not exit mid-way
-                claimed = self.claim(woken=look)
+                claimed = self.claim()
                 next_look = time.monotonic() + self.seconds_until_next_look(claimed, woken=look)
                 if claimed is not None:
                     self.run_task(claimed)
@@ -94,21 +96,23 @@ class Worker(taskdb.DBWorker):
         # Never 0: a due task this worker could not claim (taken meanwhile) costs a pause.
         return max(0.01, min(self.interval, (self.due - timezone.now()).total_seconds()))
 
-    def claim(self, *, woken: bool) -> taskdb.TaskRow | None:
+    def claim(self, *, retry: bool = True) -> taskdb.TaskRow | None:
         """Claim the next task; a task readied from now on wakes the next wait."""
-        # Replace a connection the database dropped or that aged; not when woken for a task:
-        # its health check would cost a round trip before the claim.
-        if not woken:
+        # Replace a connection that aged, once a minute at most: its health check costs a
+        # round trip, which an idle worker would otherwise send at every poll.
+        if time.monotonic() >= self.next_health_check:
             close_old_connections()
+            self.next_health_check = time.monotonic() + HEALTH_CHECK_SECONDS
         self.wakeup.arm()
         try:
             return taskdb.claim(
                 self.worker_id, self.queue_names, self.excluded_queue_names, self.backend_name
             )
         except DatabaseError:
-            if not woken:
+            if not retry:
                 raise
-            return self.claim(woken=False)  # it broke while the worker waited: replace it
+            self.next_health_check = 0.0  # it broke while the worker waited: replace it
+            return self.claim(retry=False)
 
     def run_task(self, db_task_result: taskdb.TaskRow) -> None:
         """Run one claimed task within its limits; record, retry or requeue it."""
