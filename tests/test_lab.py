@@ -27,6 +27,7 @@ MEASUREMENTS = {
     "recovery",
     "queue isolation",
     "throughput",
+    "monitoring",
 }
 REFERENCES = {"django-task-psql", "django-ox"}
 PLOTS = ["wakeup", "idle", "recovery", "request_cost", "isolation", "throughput"]
