@@ -28,7 +28,8 @@ class Process:
 
     @property
     def is_worker(self) -> bool:
-        return " manage worker " in f" {self.command} "
+        """The project's worker, or django-tasks-db's (the tutorial's Procfile until part 9)."""
+        return any(f" manage {command} " in f" {self.command} " for command in ("worker", "db_worker"))
 
 
 def processes(procfile: Path = PROCFILE) -> dict[str, Process]:
