@@ -29,7 +29,8 @@ class Process:
     @property
     def is_worker(self) -> bool:
         """The project's worker, or django-tasks-db's (the tutorial's Procfile until part 9)."""
-        return any(f" manage {command} " in f" {self.command} " for command in ("worker", "db_worker"))
+        words = f" {self.command} "
+        return " manage worker " in words or " manage db_worker " in words
 
 
 def processes(procfile: Path = PROCFILE) -> dict[str, Process]:
