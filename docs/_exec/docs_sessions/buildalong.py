@@ -20,7 +20,7 @@ SLUG = "{{ cookiecutter.project_slug }}"
 # What a project holds that nobody writes: made by tools, or by running it. `.env` is made
 # for each copy (its secret key); the rest is made by uv, Python, pytest and the project.
 NOT_WRITTEN = [".venv", ".env", "__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache", "var",
-               "db.sqlite3*", "test-results", "build"]  # fmt: skip
+               "db.sqlite3*", "test-results", "build", "*.egg-info"]  # fmt: skip
 
 # The next `{project-file}` listing of a page: its path and its options.
 LISTING = re.compile(r"```\{project-file\} (?P<path>\S+)\n(?P<options>(?::[\w-]+:[^\n]*\n)*)")
