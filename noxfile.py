@@ -280,7 +280,11 @@ def docs(session: nox.Session) -> None:
              "-n", "-q", "-b", "html", *options, str(DOCS), html]  # fmt: skip
     jobs = []  # each in a bake of its own, side by side; the tutorial's is the longest
     if execute and (not chosen or of_bake(chosen, "sqlite")):
-        tutorial = prepared(session, "docs-sqlite", "sqlite")
+        shown = [page for page in of_bake(chosen, "sqlite") if not page.startswith("-")]
+        # The tutorial's reader starts from the starter and writes the rest (tutorial/index.md).
+        starter = all(page.startswith("tutorial") for page in shown)
+        answers = {"tutorial_starter": "yes" if starter else "no"}
+        tutorial = prepared(session, "docs-sqlite", "sqlite", **answers)
         name = "the pages" if chosen else "the tutorial"
         steps = [pages(tutorial, of_bake(chosen, "sqlite") or ["tutorial"])]
         jobs.append(start_job(session, name, tutorial, steps))
@@ -306,9 +310,9 @@ def docs(session: nox.Session) -> None:
 Bake = tuple[Path, Path]  # a baked project, and its virtualenv's bin/
 
 
-def prepared(session: nox.Session, name: str, database: str) -> Bake:
+def prepared(session: nox.Session, name: str, database: str, **answers: str) -> Bake:
     """Bake `database` into build/<name>, with its virtualenv and what runs the pages."""
-    project = bake(session, name, database=database)
+    project = bake(session, name, database=database, **answers)
     bin_dir = install_project(session, project)
     requirements = str(DOCS / "requirements-exec.txt")
     python = str(bin_dir / "python")

@@ -1,6 +1,8 @@
 """Answers to the template's questions: bad ones stop the bake with a one-line message,
 and any project name gives a usable package name without typing one."""
 
+from pathlib import Path
+
 import pytest
 
 BAD_ANSWERS = [
@@ -55,3 +57,25 @@ def test_the_package_name_is_derived_from_any_project_name(cookies, project_name
     assert (result.project_path / package / "accounts").is_dir()
     pyproject = (result.project_path / "pyproject.toml").read_text()
     assert f'name = "{package}"' in pyproject
+
+
+def written_by_the_reader() -> set[str]:
+    """The files the tutorial's starter leaves out (hooks/post_gen_project.py), `{pkg}/...`."""
+    hook = Path(__file__).parents[1] / "hooks" / "post_gen_project.py"
+    namespace: dict = {"__name__": "hook"}
+    exec(hook.read_text(), namespace)  # noqa: S102  the template's own hook, not rendered
+    return {path.replace("{{ cookiecutter.project_slug }}", "{pkg}")
+            for path in namespace["WRITTEN_BY_THE_READER"]}  # fmt: skip
+
+
+def test_the_tutorial_starter_lacks_exactly_the_files_its_reader_writes(cookies):
+    finished = cookies.bake(extra_context={"project_name": "Finished"})
+    starter = cookies.bake(extra_context={"project_name": "Starter", "tutorial_starter": "yes"})
+
+    assert (finished.exit_code, starter.exit_code) == (0, 0)
+    files = {path.relative_to(finished.project_path).as_posix().replace("finished/", "{pkg}/")
+             for path in finished.project_path.rglob("*") if path.is_file()}  # fmt: skip
+    left = {path.relative_to(starter.project_path).as_posix().replace("starter/", "{pkg}/")
+            for path in starter.project_path.rglob("*") if path.is_file()}  # fmt: skip
+    assert files - left == written_by_the_reader()
+    assert left <= files

@@ -10,11 +10,17 @@ baked with PostgreSQL instead of SQLite. `:lines:` is refused: line numbers
 drift silently when the file changes, while `:pyobject:`, `:start-at:` and
 `:end-at:` fail the build (a warning, and the build runs with -W).
 
+`:replace: OLD => NEW; OLD2 => NEW2` shows the file with those changes: a version the tutorial's
+reader writes before the finished one (the Procfile's `db_worker` lines, until part 9). Each OLD
+must be in the file. `% docs: write` before a listing saves it, so changed, in the reader's
+project (docs/_exec/docs_sessions/buildalong.py).
+
 `template-file` is the same for a file of the template repository itself.
 """
 
 from pathlib import PurePosixPath
 
+from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.directives.code import LiteralInclude
@@ -67,7 +73,22 @@ class TemplateFile(LiteralInclude):
 class ProjectFile(TemplateFile):
     """Include a file of the baked project; its path is the caption."""
 
-    option_spec = {**TemplateFile.option_spec, "database": directives.unchanged}  # noqa: RUF012
+    option_spec = {  # noqa: RUF012
+        **TemplateFile.option_spec,
+        "database": directives.unchanged,
+        "replace": directives.unchanged,
+    }
+
+    def run(self):
+        shown = super().run()
+        for old, new in replacements(self.options.get("replace", "")):
+            for block in shown[0].findall(nodes.literal_block):
+                text = block.astext()
+                if old not in text:
+                    raise self.error(f":replace: finds no {old!r} in {self.arguments[0]}")
+                block.children = [nodes.Text(text.replace(old, new))]
+                block.rawsource = text.replace(old, new)
+        return shown
 
     def database(self) -> str:
         return self.options.get("database", self.env.config.project_file_default_database)
@@ -82,6 +103,12 @@ class ProjectFile(TemplateFile):
         if database == self.env.config.project_file_default_database:
             return path
         return f"{path} (database={database})"
+
+
+def replacements(option: str) -> list[tuple[str, str]]:
+    """`OLD => NEW; OLD2 => NEW2` as pairs (docs/_exec/docs_sessions/buildalong.py: the same)."""
+    pairs = [pair.split(" => ") for pair in option.split("; ") if pair]
+    return [(old, new) for old, new in pairs]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -15,6 +15,7 @@ import pytest
 from sybil import Document, Example, Region
 from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
 
+from . import buildalong
 from .patterns import Line, Step, compare_steps, compile_line
 from .runner import TIMEOUT, Background, Page
 
@@ -31,7 +32,7 @@ DIRECTIVE = re.compile(
 OPTIONS = {"skip", "not-run", "exit-status", "background", "output-of", "any-order", "press-enter"}
 ACTIONS = {
     "database", "cwd", "start", "stop", "interrupt", "wait-for", "wait-until", "python", "edit",
-    "restore",
+    "restore", "write", "compare-with-bake",
 }  # fmt: skip
 # Read when the pages are collected (conftest.py): the bake a page runs against.
 PAGE_LEVEL = {"bake"}
@@ -259,6 +260,31 @@ def run_directive(page: Page, parsed: tuple[str, str, str]) -> str | None:
         return page.edit(path, old, new)
     elif verb == "restore":  # `% docs: restore`: undo the page's edits now
         page.restore()
+    elif verb == "write":  # `% docs: write`: the reader saves the next listing (buildalong.py)
+        return write_listing(page, *args)
+    elif verb == "compare-with-bake":  # the reader's project is the finished bake, so far
+        return compare_with_bake(page, args)
+    return None
+
+
+def write_listing(page: Page, path: str, options: dict[str, str]) -> str | None:
+    """Save the listing `path` (the bake's file, as the page shows it) in the reader's project."""
+    finished = buildalong.finished_bake(page.project.workdir, page.project.database)
+    text = buildalong.listing_text((finished / path).read_text(), options)
+    file = page.project.root / path
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(text)
+    return None
+
+
+def compare_with_bake(page: Page, document_path: str) -> str | None:
+    """The reader's project differs from the finished bake in no file written so far."""
+    finished = buildalong.finished_bake(page.project.workdir, page.project.database)
+    part = buildalong.part_of(document_path)
+    problems = buildalong.differences(page.project.root, finished, part)
+    if problems:
+        header = f"After part {part}, the reader's project differs from the finished bake:"
+        return "\n\n".join([header, *problems])
     return None
 
 
@@ -271,7 +297,12 @@ def parse_directives(document: Document) -> Iterable[Region]:
             line = document.text.count("\n", 0, match.start()) + 1
             raise ValueError(f"{document.path}:{line}: unknown `% docs: {verb}`")
         body = textwrap.dedent("\n".join(line[1:] for line in match["body"].splitlines()))
-        parsed = (verb, match["args"].strip(), body)
+        args = match["args"].strip()
+        if verb == "write":  # the listing after it, read now: Sybil skips `{project-file}`
+            args = buildalong.next_listing(document.text, match.end())
+        elif verb == "compare-with-bake":
+            args = document.path
+        parsed = (verb, args, body)
         yield Region(match.start(), match.end(), parsed, run_directive)
 
 

@@ -28,7 +28,9 @@ class Process:
 
     @property
     def is_worker(self) -> bool:
-        return " manage worker " in f" {self.command} "
+        """The project's worker, or django-tasks-db's (the tutorial's Procfile until part 9)."""
+        words = f" {self.command} "
+        return " manage worker " in words or " manage db_worker " in words
 
 
 def processes(procfile: Path = PROCFILE) -> dict[str, Process]:
