@@ -18,8 +18,11 @@ from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 
-# tests/test_x.py::test_name, ::test_name (same file as the last one), or a bare test file.
-REFERENCE = re.compile(r"(?P<path>[\w-]+(?:/[\w.-]+)*/test_\w+\.py)?(?:::(?P<name>test_\w+))?")
+# tests/test_x.py::test_name, ::test_name (same file as the last one), or a bare test file;
+# not the tail of another path (`../pg/tasks_demo/tests/test_x.py`, a listing of other files).
+REFERENCE = re.compile(
+    r"(?<![\w./-])(?P<path>[\w-]+(?:/[\w.-]+)*/test_\w+\.py)?(?:::(?P<name>test_\w+))?"
+)
 
 
 def candidates(app: Sphinx, path: str) -> list[Path]:

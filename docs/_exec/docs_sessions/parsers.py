@@ -29,7 +29,10 @@ DIRECTIVE = re.compile(
     re.MULTILINE,
 )
 # Options apply to the next console or pycon block; actions run where they stand.
-OPTIONS = {"skip", "not-run", "exit-status", "background", "output-of", "any-order", "press-enter"}
+OPTIONS = {
+    "skip", "not-run", "exit-status", "background", "output-of", "any-order", "press-enter",
+    "timeout",
+}  # fmt: skip
 ACTIONS = {
     "database", "cwd", "start", "stop", "interrupt", "wait-for", "wait-until", "python", "edit",
     "restore", "write", "compare-with-bake",
@@ -138,7 +141,8 @@ def run_console(page: Page, text: str) -> str | None:
             steps.append(Step(typed, typed, output, []))
             continue
         run = page.project.run_in_terminal if "press-enter" in options else page.project.run
-        status, printed = run(with_labels(page, command), page.cwd, page.env)
+        timeout = command_timeout(options)
+        status, printed = run(with_labels(page, command), page.cwd, page.env, timeout)
         steps.append(Step(typed, typed, output, printed.splitlines()))
         if status != status_expected:
             notes.append(f"`{command}` exited with status {status}, not {status_expected}")
@@ -147,6 +151,12 @@ def run_console(page: Page, text: str) -> str | None:
         return difference("The output", comparison, notes)
     page.bindings.update(comparison.bindings)
     return None
+
+
+def command_timeout(options: dict[str, list[str]]) -> float:
+    """Seconds a command of the block may run: `% docs: timeout SECONDS` (a whole test suite),
+    else DOCS_TIMEOUT."""
+    return float(options["timeout"][0]) if "timeout" in options else TIMEOUT
 
 
 def run_background(page: Page, options: dict[str, list[str]], commands) -> str | None:

@@ -93,6 +93,14 @@ class Project:
             }
         )
 
+    def deactivated(self, env: dict[str, str | None]) -> dict[str, str | None]:
+        """`env` without the bake's .venv activated: a shell in another project (uv would warn
+        that VIRTUAL_ENV is not that project's environment)."""
+        venv_bin = str(self.root / ".venv" / "bin")
+        entries = (env.get("PATH") or "").split(os.pathsep)
+        path = os.pathsep.join(entry for entry in entries if entry != venv_bin)
+        return env | {"VIRTUAL_ENV": None, "PATH": path}
+
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -232,6 +240,12 @@ class Project:
             connections.close_all()
             self.admin_sql(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
 
+    def drop_test_database(self) -> None:
+        """The test database of a suite a page ran on the run's PostgreSQL database (the
+        PostgreSQL how-to's switch), if that suite was stopped before pytest-django dropped it."""
+        if self.database == "postgresql":
+            self.admin_sql(f'DROP DATABASE IF EXISTS "test_{self.database_name}" WITH (FORCE)')
+
     def migrate(self, env: dict[str, str]) -> None:
         subprocess.run(
             [sys.executable, "-m", "manage", "migrate", "-v", "0"],
@@ -248,6 +262,7 @@ class Project:
     def close(self, keep: bool) -> None:
         """Drop the run's database; delete its files unless `keep` (something failed)."""
         self.drop_database()
+        self.drop_test_database()
         if not keep:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -414,7 +429,15 @@ class Page:
     def env(self) -> dict[str, str]:
         """The environment of the page's shell: the project's, and what the page exported."""
         env = self.project.env | self.exported
+        if self.in_another_project():
+            env = self.project.deactivated(env)
         return {name: value for name, value in env.items() if value is not None}
+
+    def in_another_project(self) -> bool:
+        """Whether the page's directory is a project of its own (one the page baked), not the
+        bake the run installed: a page's rehearsal, such as the PostgreSQL how-to's switch."""
+        inside = self.cwd.resolve().is_relative_to(self.project.root.resolve())
+        return not inside and (self.cwd / "pyproject.toml").exists()
 
     def export(self, command: str) -> None:
         """`export NAME=VALUE` (VALUE as bash expands it) or `unset NAME`, in the page's shell."""
@@ -434,10 +457,21 @@ class Page:
         """`cd` as the reader types it: into the project (its name), or back home."""
         if directory == self.project.root.name:
             self.cwd = self.project.root
-        elif directory in {"~", ".."}:
+        elif directory == "~" or (directory == ".." and self.cwd == self.project.root):
+            self.cwd = self.project.home
+        elif made_by_page := self.page_directory(directory):
+            self.cwd = made_by_page
+        elif directory == "..":
             self.cwd = self.project.home
         else:
             raise ValueError(f"the docs run knows no directory {directory!r}")
+
+    def page_directory(self, directory: str) -> Path | None:
+        """`directory` relative to the page's, if it is one the page made in its home (a
+        rehearsal bake beside the run's, such as the PostgreSQL how-to's switch)."""
+        path = (self.cwd / directory).resolve()
+        inside = path.is_relative_to(self.project.home.resolve())
+        return path if inside and path.is_dir() else None
 
     def edit(self, path: str, old: str, new: str) -> str | None:
         """Replace `old` by `new` in a file of the project, as the reader's editor would."""
