@@ -95,20 +95,22 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lock(session: nox.Session) -> None:
-    """Pin each database option's dependencies anew: `uv lock` in a fresh bake, kept in the
-    template as uv-<database>.lock with the project's name left to cookiecutter. `-- --upgrade`
-    takes the newest versions; without it, only what pyproject.toml changed moves."""
+    """Pin each option set's dependencies anew: `uv lock` in a fresh bake, kept in the
+    template as uv-<database>.lock (uv-<database>-rq.lock for the RQ backend) with the
+    project's name left to cookiecutter. `-- --upgrade` takes the newest versions; without
+    it, only what pyproject.toml changed moves."""
     session.install("uv")
     slug = '{{ cookiecutter.project_slug | replace("_", "-") }}'
     for database in ("sqlite", "postgresql"):
-        project = bake(session, f"lock-{database}", database=database)
-        with session.chdir(project):
-            session.run("uv", "lock", "--quiet", *session.posargs)
-        lock = (project / "uv.lock").read_text()
-        name = f'name = "{project.name.replace("_", "-")}"\n'
-        assert lock.count(name) == 1, "the project's name is not where the lock keeps it"
-        template = ROOT / "{{cookiecutter.project_slug}}" / f"uv-{database}.lock"
-        template.write_text(lock.replace(name, f'name = "{slug}"\n'))
+        for backend, suffix in (("database", ""), ("rq", "-rq")):
+            project = bake(session, f"lock-{database}{suffix}", database=database, backend=backend)
+            template = ROOT / "{{cookiecutter.project_slug}}" / f"uv-{database}{suffix}.lock"
+            with session.chdir(project):
+                session.run("uv", "lock", "--quiet", *session.posargs)
+            lock = (project / "uv.lock").read_text()
+            name = f'name = "{project.name.replace("_", "-")}"\n'
+            assert lock.count(name) == 1, "the project's name is not where the lock keeps it"
+            template.write_text(lock.replace(name, f'name = "{slug}"\n'))
 
 
 @nox.session(python=PYTHON)
