@@ -67,9 +67,9 @@ def install_project(session: nox.Session, project: Path, groups: tuple[str, ...]
 def tests(session: nox.Session) -> None:
     """Bake every option combination and run each baked project's checks and tests.
 
-    Without arguments, the two databases' bakes are tested side by side, each by a pytest of
-    its own (most of their time is spent waiting on workers, browsers and servers); with
-    arguments, one pytest takes them (`-- -k sqlite`)."""
+    Without arguments, the two databases' bakes and the RQ bake are tested side by side, each
+    by a pytest of its own (most of their time is spent waiting on workers, browsers and
+    servers); with arguments, one pytest takes them (`-- -k sqlite`)."""
     session.install(*TEMPLATE_TEST_REQUIREMENTS)
     BUILD.mkdir(exist_ok=True)
     if session.posargs:
@@ -78,7 +78,12 @@ def tests(session: nox.Session) -> None:
     env = {**os.environ, "PATH": f"{session.bin}{os.pathsep}{os.environ['PATH']}"}
     env.pop("VIRTUAL_ENV", None)
     jobs = []
-    for name, selection in [("postgresql", "postgresql"), ("sqlite", "not postgresql")]:
+    selections = [
+        ("postgresql", "postgresql and not rq"),
+        ("sqlite", "not postgresql and not rq"),
+        ("rq", "rq"),  # the RQ bake's tests use Redis database 1 (tests/conftest.py)
+    ]
+    for name, selection in selections:
         log = BUILD / "test-logs" / f"{name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         command = [str(Path(session.bin) / "pytest"), "tests", "-k", selection,

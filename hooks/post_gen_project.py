@@ -50,6 +50,7 @@ FILES_OF_BACKEND = {
         f"{PACKAGE}/workers/tests/helpers.py": "",
         f"{PACKAGE}/workers/tests/test_recovery.py": "",
         f"{PACKAGE}/workers/tests/test_worker.py": "",
+        "tests/e2e/test_operating_the_queues.py": "",  # the monitoring app's dashboard
         "tests/support/queues_database.py": "tests/support/queues.py",
     },
     # RQ on Redis: django-tasks-rq's jobs, run by RQ's workers, seen through django-rq.
