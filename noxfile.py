@@ -259,6 +259,17 @@ DOCS = ROOT / "docs"
 DOCS_SCREENSHOTS = DOCS / "_generated" / "screenshots"
 # The pages' directories, in the order they run; the tutorial's parts build on each other.
 DOCS_PAGES = ["tutorial", "howto", "explanation", "reference"]
+# A page that changes its project (`% docs: bake own`) runs alone, in a SQLite bake of its own.
+# It may turn it into the RQ bake: Redis databases 2 and 3 (development, tests), which no
+# test of the template uses (the RQ bake's tests use 1); the end-to-end suite takes longer
+# than a command's default 60 s; its screenshots are not the pages' (no E2E_SCREENSHOT_DIR).
+OWN_BAKE_ENV = {
+    "DOCS_BAKE": "own",
+    "REDIS_URL": os.environ.get("DOCS_REDIS_URL", "redis://127.0.0.1:6379/2"),
+    "TEST_REDIS_URL": os.environ.get("DOCS_TEST_REDIS_URL", "redis://127.0.0.1:6379/3"),
+    "DOCS_TIMEOUT": "240",
+    "E2E_SCREENSHOT_DIR": "",
+}
 
 
 @nox.session(python=PYTHON)
@@ -303,6 +314,14 @@ def docs(session: nox.Session) -> None:
             side += screenshot_steps(other)
         what = "the other pages, the screenshots and Sphinx"
         jobs.append(start_job(session, what, other, [*side, build]))
+    if execute:  # a page that changes its project (howto/moving-to-redis.md) has a bake alone
+        for page in of_bake(chosen or DOCS_PAGES[1:], "own"):
+            if page.startswith("-"):
+                continue
+            alone = prepared(session, f"docs-{Path(page).stem}", "sqlite")
+            options = [arg for arg in chosen if arg.startswith("-")]
+            steps = [pages(alone, [page, *options])]
+            jobs.append(start_job(session, page, alone, steps, env=OWN_BAKE_ENV))
     failed = finish_jobs(session, jobs)
     if failed:
         session.error(f"Failed: {' and '.join(failed)}")
@@ -326,18 +345,37 @@ def prepared(session: nox.Session, name: str, database: str) -> Bake:
 def of_bake(chosen: list[str], database: str) -> list[str]:
     """The pages among `chosen` that run against a bake of `database`, with the options.
 
-    A page runs against the PostgreSQL bake if it says `% docs: bake postgresql`.
+    A page runs against the PostgreSQL bake if it says `% docs: bake postgresql`, in a SQLite
+    bake of its own if it says `% docs: bake own` (it changes the project: `database` "own",
+    for which directories are searched for such pages, and no options given).
     """
     page_options = [arg for arg in chosen if arg.startswith("-")]
     files = [arg for arg in chosen if not arg.startswith("-")]
+    if database == "own":
+        found = [page for name in files for page in pages_in(name)]
+        return [page for page in found if page_bake(page) == "own"]
     selected = [
         name
         for name in files
         if not name.split("::")[0].endswith(".md")
-        or ("% docs: bake postgresql" in (DOCS / name.split("::")[0]).read_text())
-        == (database == "postgresql")
+        or page_bake(name.split("::")[0]) == database
     ]
     return [*selected, *page_options] if selected else []
+
+
+def page_bake(page: str) -> str:
+    """The bake a page asks for (`% docs: bake NAME`); "sqlite" when it asks for none."""
+    for line in (DOCS / page).read_text().splitlines():
+        if line.startswith("% docs: bake "):
+            return line.removeprefix("% docs: bake ").strip()
+    return "sqlite"
+
+
+def pages_in(name: str) -> list[str]:
+    """The pages `name` stands for: itself (a page), or the pages of a directory of docs/."""
+    if name.split("::")[0].endswith(".md"):
+        return [name]
+    return [str(path.relative_to(DOCS)) for path in sorted((DOCS / name).glob("*.md"))]
 
 
 def pages(baked: Bake, chosen: list[str]) -> list[str]:
@@ -382,15 +420,17 @@ def job_env(session: nox.Session, baked: Bake) -> dict[str, str]:
     }
 
 
-def start_job(session: nox.Session, what: str, baked: Bake, steps: list[list[str]]):
+def start_job(
+    session: nox.Session, what: str, baked: Bake, steps: list[list[str]], env: dict | None = None
+):
     """Run `steps` (each: a directory, then a command) one after the other, in the background,
-    in a shell of `baked`'s virtualenv; their output goes to build/docs-logs/."""
-    log = BUILD / "docs-logs" / f"{what.replace(' ', '-')}.log"
+    in a shell of `baked`'s virtualenv (with `env`); their output goes to build/docs-logs/."""
+    log = BUILD / "docs-logs" / f"{what.replace(' ', '-').replace('/', '-')}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     script = " && ".join(f"cd {shlex.quote(cwd)} && {shlex.join(run)}" for cwd, *run in steps)
     with log.open("wb") as output:
         job = subprocess.Popen(
-            ["/bin/sh", "-c", script], env=job_env(session, baked), stdout=output,
+            ["/bin/sh", "-c", script], env=job_env(session, baked) | (env or {}), stdout=output,
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     return what, job, log
