@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tests.support import procfile
+from tests.support import procfile, queues
 from tests.support.smtp import TRY_LATER
 from tests.support.waiting import wait_until
 from tests.support.workers import WorkerProcess, running
@@ -35,6 +35,7 @@ def descendants(pid: int) -> list[int]:
 def test_a_killed_workers_task_runs_again_on_another_within_the_stated_time(
     transactional_db, worker_environment, smtp, tmp_path
 ):
+    queues.forget_all()
     user = User.objects.create_user("ada@example.com", "correct horse battery staple")
     line = procfile.workers()["emails"]
     first = WorkerProcess(line, env=worker_environment, log_path=tmp_path / "first.log")
