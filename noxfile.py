@@ -279,7 +279,8 @@ def docs(session: nox.Session) -> None:
     Every console and Python session of the pages runs against a fresh bake of each
     database (docs/conftest.py, docs/_exec/README.md), its output compared with the
     page's: a page whose example no longer behaves as shown fails the session. Side by
-    side, each in a bake of its own: the tutorial; the PostgreSQL pages; the other
+    side, each in a bake of its own: the tutorial; the PostgreSQL pages; each page that
+    changes its project (`% docs: bake own`: moving to Redis); the other
     pages, then the screenshots (the end-to-end scenarios that save one, and
     docs/_exec/screenshots.py), then Sphinx, which bakes again (docs/conf.py), includes
     the baked code and builds with warnings as errors. Their output goes to
@@ -346,8 +347,8 @@ def of_bake(chosen: list[str], database: str) -> list[str]:
     """The pages among `chosen` that run against a bake of `database`, with the options.
 
     A page runs against the PostgreSQL bake if it says `% docs: bake postgresql`, in a SQLite
-    bake of its own if it says `% docs: bake own` (it changes the project: `database` "own",
-    for which directories are searched for such pages, and no options given).
+    bake of its own if it says `% docs: bake own` (it changes its project). For "own", the
+    pages themselves, found in the directories chosen, without the options.
     """
     page_options = [arg for arg in chosen if arg.startswith("-")]
     files = [arg for arg in chosen if not arg.startswith("-")]
@@ -357,8 +358,7 @@ def of_bake(chosen: list[str], database: str) -> list[str]:
     selected = [
         name
         for name in files
-        if not name.split("::")[0].endswith(".md")
-        or page_bake(name.split("::")[0]) == database
+        if not name.split("::")[0].endswith(".md") or page_bake(name.split("::")[0]) == database
     ]
     return [*selected, *page_options] if selected else []
 
