@@ -354,7 +354,7 @@ def of_bake(chosen: list[str], database: str) -> list[str]:
     files = [arg for arg in chosen if not arg.startswith("-")]
     if database == "own":
         found = [page for name in files for page in pages_in(name)]
-        return [page for page in found if page_bake(page) == "own"]
+        return [page for page in found if page_bake(page.split("::")[0]) == "own"]
     selected = [
         name
         for name in files
