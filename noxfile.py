@@ -67,9 +67,9 @@ def install_project(session: nox.Session, project: Path, groups: tuple[str, ...]
 def tests(session: nox.Session) -> None:
     """Bake every option combination and run each baked project's checks and tests.
 
-    Without arguments, the two databases' bakes are tested side by side, each by a pytest of
-    its own (most of their time is spent waiting on workers, browsers and servers); with
-    arguments, one pytest takes them (`-- -k sqlite`)."""
+    Without arguments, the two databases' bakes and the RQ bake are tested side by side, each
+    by a pytest of its own (most of their time is spent waiting on workers, browsers and
+    servers); with arguments, one pytest takes them (`-- -k sqlite`)."""
     session.install(*TEMPLATE_TEST_REQUIREMENTS)
     BUILD.mkdir(exist_ok=True)
     if session.posargs:
@@ -78,7 +78,12 @@ def tests(session: nox.Session) -> None:
     env = {**os.environ, "PATH": f"{session.bin}{os.pathsep}{os.environ['PATH']}"}
     env.pop("VIRTUAL_ENV", None)
     jobs = []
-    for name, selection in [("postgresql", "postgresql"), ("sqlite", "not postgresql")]:
+    selections = [
+        ("postgresql", "postgresql and not rq"),
+        ("sqlite", "not postgresql and not rq"),
+        ("rq", "rq"),  # the RQ bake's tests use Redis database 1 (tests/conftest.py)
+    ]
+    for name, selection in selections:
         log = BUILD / "test-logs" / f"{name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         command = [str(Path(session.bin) / "pytest"), "tests", "-k", selection,
@@ -95,20 +100,22 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lock(session: nox.Session) -> None:
-    """Pin each database option's dependencies anew: `uv lock` in a fresh bake, kept in the
-    template as uv-<database>.lock with the project's name left to cookiecutter. `-- --upgrade`
-    takes the newest versions; without it, only what pyproject.toml changed moves."""
+    """Pin each option set's dependencies anew: `uv lock` in a fresh bake, kept in the
+    template as uv-<database>.lock (uv-<database>-rq.lock for the RQ backend) with the
+    project's name left to cookiecutter. `-- --upgrade` takes the newest versions; without
+    it, only what pyproject.toml changed moves."""
     session.install("uv")
     slug = '{{ cookiecutter.project_slug | replace("_", "-") }}'
     for database in ("sqlite", "postgresql"):
-        project = bake(session, f"lock-{database}", database=database)
-        with session.chdir(project):
-            session.run("uv", "lock", "--quiet", *session.posargs)
-        lock = (project / "uv.lock").read_text()
-        name = f'name = "{project.name.replace("_", "-")}"\n'
-        assert lock.count(name) == 1, "the project's name is not where the lock keeps it"
-        template = ROOT / "{{cookiecutter.project_slug}}" / f"uv-{database}.lock"
-        template.write_text(lock.replace(name, f'name = "{slug}"\n'))
+        for backend, suffix in (("database", ""), ("rq", "-rq")):
+            project = bake(session, f"lock-{database}{suffix}", database=database, backend=backend)
+            template = ROOT / "{{cookiecutter.project_slug}}" / f"uv-{database}{suffix}.lock"
+            with session.chdir(project):
+                session.run("uv", "lock", "--quiet", *session.posargs)
+            lock = (project / "uv.lock").read_text()
+            name = f'name = "{project.name.replace("_", "-")}"\n'
+            assert lock.count(name) == 1, "the project's name is not where the lock keeps it"
+            template.write_text(lock.replace(name, f'name = "{slug}"\n'))
 
 
 @nox.session(python=PYTHON)
@@ -252,6 +259,17 @@ DOCS = ROOT / "docs"
 DOCS_SCREENSHOTS = DOCS / "_generated" / "screenshots"
 # The pages' directories, in the order they run; the tutorial's parts build on each other.
 DOCS_PAGES = ["tutorial", "howto", "explanation", "reference"]
+# A page that changes its project (`% docs: bake own`) runs alone, in a SQLite bake of its own.
+# It may turn it into the RQ bake: Redis databases 2 and 3 (development, tests), which no
+# test of the template uses (the RQ bake's tests use 1); the end-to-end suite takes longer
+# than a command's default 60 s; its screenshots are not the pages' (no E2E_SCREENSHOT_DIR).
+OWN_BAKE_ENV = {
+    "DOCS_BAKE": "own",
+    "REDIS_URL": os.environ.get("DOCS_REDIS_URL", "redis://127.0.0.1:6379/2"),
+    "TEST_REDIS_URL": os.environ.get("DOCS_TEST_REDIS_URL", "redis://127.0.0.1:6379/3"),
+    "DOCS_TIMEOUT": "240",
+    "E2E_SCREENSHOT_DIR": "",
+}
 
 
 @nox.session(python=PYTHON)
@@ -261,7 +279,8 @@ def docs(session: nox.Session) -> None:
     Every console and Python session of the pages runs against a fresh bake of each
     database (docs/conftest.py, docs/_exec/README.md), its output compared with the
     page's: a page whose example no longer behaves as shown fails the session. Side by
-    side, each in a bake of its own: the tutorial; the PostgreSQL pages; the other
+    side, each in a bake of its own: the tutorial; the PostgreSQL pages; each page that
+    changes its project (`% docs: bake own`: moving to Redis); the other
     pages, then the screenshots (the end-to-end scenarios that save one, and
     docs/_exec/screenshots.py), then Sphinx, which bakes again (docs/conf.py), includes
     the baked code and builds with warnings as errors. Their output goes to
@@ -300,6 +319,14 @@ def docs(session: nox.Session) -> None:
             side += screenshot_steps(other)
         what = "the other pages, the screenshots and Sphinx"
         jobs.append(start_job(session, what, other, [*side, build]))
+    if execute:  # a page that changes its project (howto/moving-to-redis.md) has a bake alone
+        for page in of_bake(chosen or DOCS_PAGES[1:], "own"):
+            if page.startswith("-"):
+                continue
+            alone = prepared(session, f"docs-{Path(page).stem}", "sqlite")
+            options = [arg for arg in chosen if arg.startswith("-")]
+            steps = [pages(alone, [page, *options])]
+            jobs.append(start_job(session, page, alone, steps, env=OWN_BAKE_ENV))
     failed = finish_jobs(session, jobs)
     if failed:
         session.error(f"Failed: {' and '.join(failed)}")
@@ -323,18 +350,36 @@ def prepared(session: nox.Session, name: str, database: str, **answers: str) -> 
 def of_bake(chosen: list[str], database: str) -> list[str]:
     """The pages among `chosen` that run against a bake of `database`, with the options.
 
-    A page runs against the PostgreSQL bake if it says `% docs: bake postgresql`.
+    A page runs against the PostgreSQL bake if it says `% docs: bake postgresql`, in a SQLite
+    bake of its own if it says `% docs: bake own` (it changes its project). For "own", the
+    pages themselves, found in the directories chosen, without the options.
     """
     page_options = [arg for arg in chosen if arg.startswith("-")]
     files = [arg for arg in chosen if not arg.startswith("-")]
+    if database == "own":
+        found = [page for name in files for page in pages_in(name)]
+        return [page for page in found if page_bake(page.split("::")[0]) == "own"]
     selected = [
         name
         for name in files
-        if not name.split("::")[0].endswith(".md")
-        or ("% docs: bake postgresql" in (DOCS / name.split("::")[0]).read_text())
-        == (database == "postgresql")
+        if not name.split("::")[0].endswith(".md") or page_bake(name.split("::")[0]) == database
     ]
     return [*selected, *page_options] if selected else []
+
+
+def page_bake(page: str) -> str:
+    """The bake a page asks for (`% docs: bake NAME`); "sqlite" when it asks for none."""
+    for line in (DOCS / page).read_text().splitlines():
+        if line.startswith("% docs: bake "):
+            return line.removeprefix("% docs: bake ").strip()
+    return "sqlite"
+
+
+def pages_in(name: str) -> list[str]:
+    """The pages `name` stands for: itself (a page), or the pages of a directory of docs/."""
+    if name.split("::")[0].endswith(".md"):
+        return [name]
+    return [str(path.relative_to(DOCS)) for path in sorted((DOCS / name).glob("*.md"))]
 
 
 def pages(baked: Bake, chosen: list[str]) -> list[str]:
@@ -379,15 +424,17 @@ def job_env(session: nox.Session, baked: Bake) -> dict[str, str]:
     }
 
 
-def start_job(session: nox.Session, what: str, baked: Bake, steps: list[list[str]]):
+def start_job(
+    session: nox.Session, what: str, baked: Bake, steps: list[list[str]], env: dict | None = None
+):
     """Run `steps` (each: a directory, then a command) one after the other, in the background,
-    in a shell of `baked`'s virtualenv; their output goes to build/docs-logs/."""
-    log = BUILD / "docs-logs" / f"{what.replace(' ', '-')}.log"
+    in a shell of `baked`'s virtualenv (with `env`); their output goes to build/docs-logs/."""
+    log = BUILD / "docs-logs" / f"{what.replace(' ', '-').replace('/', '-')}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     script = " && ".join(f"cd {shlex.quote(cwd)} && {shlex.join(run)}" for cwd, *run in steps)
     with log.open("wb") as output:
         job = subprocess.Popen(
-            ["/bin/sh", "-c", script], env=job_env(session, baked), stdout=output,
+            ["/bin/sh", "-c", script], env=job_env(session, baked) | (env or {}), stdout=output,
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     return what, job, log

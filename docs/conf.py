@@ -16,23 +16,27 @@ DOCS = Path(__file__).resolve().parent
 TEMPLATE = DOCS.parent
 BAKED = DOCS / "_baked"  # git-ignored, rebuilt on every build
 DATABASES = ["sqlite", "postgresql"]
+# Other bakes, by name: the answers they change (`:backend: rq` and `rq:` read the RQ one).
+OTHER_BAKES = {"rq": ["backend=rq"]}
 
 sys.path.insert(0, str(DOCS / "_ext"))
 
 
-def bake(database: str) -> None:
-    """Bake the template's defaults with `database` into _baked/<database>/."""
-    output = BAKED / database
+def bake(database: str, name: str = "", answers: tuple[str, ...] = ()) -> None:
+    """Bake the template's defaults with `database` (and `answers`) into _baked/<name>/."""
+    output = BAKED / (name or database)
     shutil.rmtree(output, ignore_errors=True)  # a file deleted from the template must go
     subprocess.run(
         [sys.executable, "-m", "cookiecutter", "--no-input", "-f",
-         "--output-dir", str(output), str(TEMPLATE), f"database={database}"],
+         "--output-dir", str(output), str(TEMPLATE), f"database={database}", *answers],
         check=True,
     )  # fmt: skip
 
 
 for database in DATABASES:
     bake(database)
+for name, answers in OTHER_BAKES.items():
+    bake("sqlite", name, tuple(answers))
 
 project = "Django Tasks, end to end"
 author = "the template's authors"

@@ -1,35 +1,67 @@
-"""Finish the baked project: a fresh secret key, only the files of the database chosen, and
+"""Finish the baked project: a fresh secret key, only the files of the options chosen, and
 for the tutorial's starting point (`tutorial_starter=yes`), none of the files its reader writes.
 
 A file that serves one database option lives in the template under a name that
-says so (`uv-sqlite.lock`, that option's pinned dependencies); this hook keeps the
-chosen option's files (renamed where the project uses them under a common name:
-`uv.lock`) and deletes the others, so a bake holds no file, dependency or branch
-for the database it did not choose.
+says so (`wakeup_sqlite.py`); this hook keeps the chosen option's files (renamed
+where the project uses them under a common name: `wakeup.py`) and deletes the
+others, so a bake holds no file, dependency or branch for the database it did not
+choose. The task backend's files go the same way; the pinned dependencies depend on
+both options: `uv-<database>.lock` (the database backend), `uv-<database>-rq.lock`.
 """
 
 import secrets
+import shutil
 from pathlib import Path
 
 DATABASE = "{{ cookiecutter.database }}"
+BACKEND = "{{ cookiecutter.backend }}"
 TUTORIAL_STARTER = "{{ cookiecutter.tutorial_starter }}"
 PACKAGE = Path("{{ cookiecutter.project_slug }}")
 
 # For each option: its files, and the name each keeps in the project ("" = its own).
 FILES_OF_DATABASE = {
     "sqlite": {
-        "uv-sqlite.lock": "uv.lock",
         "tests/test_database_sqlite.py": "",
         "tests/support/sqlite_test_database.py": "",
         f"{PACKAGE}/workers/wakeup_sqlite.py": f"{PACKAGE}/workers/wakeup.py",
         f"{PACKAGE}/workers/ownership_sqlite.py": f"{PACKAGE}/workers/ownership.py",
     },
     "postgresql": {
-        "uv-postgresql.lock": "uv.lock",
         "tests/test_database_postgresql.py": "",
         f"{PACKAGE}/workers/wakeup_postgresql.py": f"{PACKAGE}/workers/wakeup.py",
         f"{PACKAGE}/workers/ownership_postgresql.py": f"{PACKAGE}/workers/ownership.py",
         f"{PACKAGE}/workers/migrations/0002_notify_ready_tasks.py": "",
+    },
+}
+
+# For each task backend: its files and folders (by their names after the database's are kept).
+FILES_OF_BACKEND = {
+    # django-tasks-db and the project's own worker: the database is the queue.
+    "database": {
+        f"{PACKAGE}/monitoring": "",
+        f"{PACKAGE}/workers/admin.py": "",
+        f"{PACKAGE}/workers/management": "",
+        f"{PACKAGE}/workers/migrations": "",
+        f"{PACKAGE}/workers/models.py": "",
+        f"{PACKAGE}/workers/ownership.py": "",
+        f"{PACKAGE}/workers/recovery.py": "",
+        f"{PACKAGE}/workers/taskdb.py": "",
+        f"{PACKAGE}/workers/timelimits.py": "",
+        f"{PACKAGE}/workers/wakeup.py": "",
+        f"{PACKAGE}/workers/worker.py": "",
+        f"{PACKAGE}/workers/tests/helpers.py": "",
+        f"{PACKAGE}/workers/tests/test_recovery.py": "",
+        f"{PACKAGE}/workers/tests/test_worker.py": "",
+        "tests/e2e/test_operating_the_queues.py": "",  # the monitoring app's dashboard
+        "tests/support/queues_database.py": "tests/support/queues.py",
+    },
+    # RQ on Redis: django-tasks-rq's jobs, run by RQ's workers, seen through django-rq.
+    "rq": {
+        f"{PACKAGE}/workers/rq.py": "",
+        f"{PACKAGE}/workers/tests/test_rq.py": "",
+        f"{PACKAGE}/workers/tests/test_rq_recovery.py": "",
+        "tests/test_queues_in_the_admin.py": "",
+        "tests/support/queues_rq.py": "tests/support/queues.py",
     },
 }
 
@@ -53,14 +85,27 @@ def write_local_env() -> None:
     Path(".env").write_text(example.replace("DJANGO_SECRET_KEY=", f"DJANGO_SECRET_KEY={key}", 1))
 
 
-def keep_the_files_of_the_chosen_database() -> None:
+def keep_the_files_of(chosen: str, files_of: dict[str, dict[str, str]]) -> None:
     """Rename the chosen option's files to their common names; delete the other options'."""
-    for database, files in FILES_OF_DATABASE.items():
+    for option, files in files_of.items():
         for path, name in files.items():
-            if database != DATABASE:
+            if option == chosen:
+                if name:
+                    Path(path).rename(name)
+            elif Path(path).is_dir():
+                shutil.rmtree(path)
+            else:
                 Path(path).unlink()
-            elif name:
-                Path(path).rename(name)
+
+
+def keep_the_lock_of_the_chosen_options() -> None:
+    """uv.lock: the dependencies pinned for this database and this backend."""
+    chosen = f"uv-{DATABASE}.lock" if BACKEND == "database" else f"uv-{DATABASE}-{BACKEND}.lock"
+    for lock in Path().glob("uv-*.lock"):
+        if lock.name == chosen:
+            lock.rename("uv.lock")
+        else:
+            lock.unlink()
 
 
 def leave_out_what_the_reader_writes() -> None:
@@ -71,6 +116,8 @@ def leave_out_what_the_reader_writes() -> None:
 
 if __name__ == "__main__":
     write_local_env()
-    keep_the_files_of_the_chosen_database()
+    keep_the_files_of(DATABASE, FILES_OF_DATABASE)
+    keep_the_files_of(BACKEND, FILES_OF_BACKEND)
+    keep_the_lock_of_the_chosen_options()
     if TUTORIAL_STARTER == "yes":
         leave_out_what_the_reader_writes()

@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DATABASES = ["sqlite", "postgresql"]
+# The option sets baked and tested whole: each database on the database backend, and RQ on
+# SQLite (where users and reports live changes nothing of what RQ does).
+OPTION_SETS = {
+    "sqlite": {"database": "sqlite"},
+    "postgresql": {"database": "postgresql"},
+    "sqlite-rq": {"database": "sqlite", "backend": "rq"},
+}
 # The evidence runs inside a bake (see test_evidence.py); pytest must not collect it here.
 collect_ignore = ["evidence"]
 
@@ -26,6 +33,7 @@ class BakedProject:
 
     path: Path
     database: str
+    backend: str = "database"
 
     @property
     def package(self) -> str:
@@ -56,6 +64,8 @@ def project_environment() -> dict[str, str]:
     ours = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "DJANGO_SETTINGS_MODULE"}
     env = {key: value for key, value in os.environ.items() if key not in ours}
     env.setdefault("UV_PYTHON_DOWNLOADS", "never")
+    # An RQ bake's tests use a Redis database of their own (its config/settings/test.py).
+    env.setdefault("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
     return env
 
 
@@ -85,11 +95,13 @@ def bake(cookies, **answers: str) -> BakedProject:
     """Bake the template with `answers` (the defaults otherwise) and install the project."""
     result = cookies.bake(extra_context=answers)
     assert result.exit_code == 0, result.exception
-    database = answers.get("database", "sqlite")
-    return install(BakedProject(path=Path(result.project_path), database=database))
+    database, backend = answers.get("database", "sqlite"), answers.get("backend", "database")
+    project = BakedProject(path=Path(result.project_path), database=database, backend=backend)
+    return install(project)
 
 
-@pytest.fixture(scope="session", params=DATABASES)
+@pytest.fixture(scope="session", params=list(OPTION_SETS))
 def baked(request, cookies_session) -> BakedProject:
-    """A project baked with every default but `database`, installed with its dev group."""
-    return bake(cookies_session, database=request.param)
+    """A project baked with every default but those of an option set, installed with its dev
+    group: each database, and the RQ backend."""
+    return bake(cookies_session, **OPTION_SETS[request.param])

@@ -27,6 +27,14 @@ OTHER_DATABASE = {
     "sqlite": re.compile(r"(?i:postgres|psycopg)|\bpg_\w|\bLISTEN\b|\bNOTIFY\b"),
     "postgresql": re.compile(r"(?i:sqlite|pragma|journal_mode)"),
 }
+# What code of one task backend looks like, found in a bake of the other.
+OTHER_BACKEND = {
+    "database": re.compile(r"\b(?i:rq)\b|django[-_]rq|rqworker|REDIS_URL|redis://"),
+    "rq": re.compile(
+        r"django[-_]tasks[-_]db|db_worker|TaskAttempt|TaskRow|taskdb|PausedQueue|\.monitoring\b"
+        r"|manage worker\b|WORKER_\w+_SECONDS"
+    ),
+}
 # At most this many lines of Python outside migrations, and at least this share of
 # them in what a user keeps (the apps, config, manage.py): the rest is tests.
 MAX_LINES = 7000  # 4,000 before the dashboard and metrics, login throttling and mail limits
@@ -79,6 +87,28 @@ def test_nothing_of_the_other_database_is_baked(baked):
         if other.search(line)
     ]
     assert found == []
+
+
+def test_nothing_of_the_other_backend_is_baked(baked):
+    """No file, dependency, code or comment of the task backend not chosen."""
+    other = OTHER_BACKEND[baked.backend]
+    found = [
+        f"{path.relative_to(baked.path)}: {line.strip()}"
+        for path in project_files(baked.path)
+        if path.name != ".env" and not is_django_template(path)
+        for line in [path.name, *path.read_text().splitlines()]
+        if other.search(line)
+    ]
+    assert found == []
+
+
+def test_the_tasks_are_the_same_files_on_the_database_and_on_rq(cookies):
+    """One set of tasks: changing the backend changes no task's code."""
+    bakes = [Path(cookies.bake(extra_context={"backend": backend}).project_path)
+             for backend in ("database", "rq")]  # fmt: skip
+    package = bakes[0].name
+    for tasks in ["accounts/tasks.py", "reports/tasks.py", "hello/tasks.py", "workers/policies.py"]:
+        assert filecmp.cmp(*(bake / package / tasks for bake in bakes), shallow=False), tasks
 
 
 def test_the_bake_is_mostly_the_code_a_user_keeps(baked):
@@ -167,7 +197,7 @@ def test_the_wheel_holds_the_apps_and_config_and_no_tests(baked, tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     print("\n".join(names))
     package = baked.package
-    assert f"{package}/workers/worker.py" in names
+    assert f"{package}/workers/{'rq' if baked.backend == 'rq' else 'worker'}.py" in names
     assert "config/settings/production.py" in names
     assert f"{package}/taskstatus/templates/taskstatus/status.html" in names
     assert f"{package}/taskstatus/static/taskstatus/poll.js" in names
@@ -181,6 +211,8 @@ def test_the_ci_workflow_is_valid(baked):
     workflow = ".github/workflows/ci.yml"
     schema = "vendor.github-workflows"
     subprocess.run([checker, "--builtin-schema", schema, workflow], cwd=baked.path, check=True)
+    services = (baked.path / workflow).read_text()
+    assert ("image: redis:" in services) == (baked.backend == "rq")
 
 
 def test_the_pre_commit_config_is_valid(baked):
@@ -273,6 +305,8 @@ def production_environment(baked: BakedProject, tmp_path: Path) -> dict[str, str
         "SMTP_USE_TLS": "false",
         "PATH": f"{baked.path / '.venv' / 'bin'}:{os.environ['PATH']}",
     }
+    if baked.backend == "rq":  # the tests' Redis database
+        env["REDIS_URL"] = project_environment()["TEST_REDIS_URL"]
     if baked.database == "sqlite":
         env["SQLITE_PATH"] = str(tmp_path / "production.sqlite3")
     else:
@@ -396,17 +430,22 @@ def test_https_is_believed_from_a_proxy_only_when_one_is_declared(baked):
     assert "'Strict-Transport-Security': 'max-age=3600'" in proxied
 
 
+@pytest.mark.parametrize("backend", ["database", "rq"])
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_a_fresh_bake_installs_from_its_lock_and_production_gets_no_dev_tools(cookies, database):
+def test_a_fresh_bake_installs_from_its_lock_and_production_gets_no_dev_tools(
+    cookies, database, backend
+):
     """`uv sync --locked` fails if uv.lock does not match the rendered pyproject.toml (regenerate
     with `nox -s lock`); `--no-dev`, as production installs, leaves out the dev groups."""
-    result = cookies.bake(extra_context={"database": database, "project_name": "Lock Check"})
+    answers = {"database": database, "backend": backend, "project_name": "Lock Check"}
+    result = cookies.bake(extra_context=answers)
     assert result.exit_code == 0, result.exception
-    project = BakedProject(path=Path(result.project_path), database=database)
+    project = BakedProject(path=Path(result.project_path), database=database, backend=backend)
     assert not list(project.path.glob("uv-*.lock"))
     sync = ["uv", "sync", "--locked", "--no-dev", "--quiet", "--python", python_version()]
     subprocess.run(sync, cwd=project.path, env=project_environment(), check=True)
-    imports = "import django, gunicorn, django_tasks_db; import {}"
+    queue = "django_tasks_rq, django_rq" if backend == "rq" else "django_tasks_db"
+    imports = f"import django, gunicorn, {queue}; import {{}}"
     for module, installed in [("debug_toolbar", False), ("playwright", False), ("honcho", False)]:
         found = project.run(f"python -c '{imports.format(module)}'", check=False).returncode == 0
         assert found == installed, module

@@ -30,7 +30,7 @@ def candidates(app: Sphinx, path: str) -> list[Path]:
     package), or the template."""
     slug = app.config.project_file_slug
     baked = Path(app.srcdir) / app.config.project_file_root
-    projects = [baked / database / slug for database in ("sqlite", "postgresql")]
+    projects = [baked / database / slug for database in ("sqlite", "postgresql", "rq")]
     return [
         *(project / path for project in projects),
         *(project / slug / path for project in projects),

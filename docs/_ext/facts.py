@@ -10,7 +10,7 @@
 
 `setting` reads a settings module of the project conf.py baked (`base` unless
 `module:` is given; the SQLite bake unless `postgresql:` or `postgresql/module:`
-is): the default of `env.float("X", default=...)` and friends, a literal or
+(`rq:`, the RQ bake) is): the default of `env.float("X", default=...)` and friends, a literal or
 `float("inf")` (shown as "infinite"), found by name; `A.b.c` looks up keys of a
 dictionary setting, however it is assigned (`TASKS = {...}`,
 `DATABASES["default"]["CONN_MAX_AGE"] = ...`).
@@ -41,7 +41,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.typing import ExtensionMetadata
 
 READERS = {"str", "int", "float", "bool", "list", "db"}  # env(...), env.int(...), ...
-DATABASES = {"sqlite", "postgresql"}  # the bakes conf.py makes
+DATABASES = {"sqlite", "postgresql", "rq"}  # the bakes conf.py makes (rq: backend=rq)
 
 
 class Unknown(LookupError):

@@ -6,7 +6,8 @@
 
 The path is relative to the baked project, and is the caption, so a caption
 cannot disagree with the file shown. `:database: postgresql` reads the project
-baked with PostgreSQL instead of SQLite. `:lines:` is refused: line numbers
+baked with PostgreSQL instead of SQLite; `:backend: rq` the SQLite project baked with
+the RQ backend (conf.py's OTHER_BAKES). `:lines:` is refused: line numbers
 drift silently when the file changes, while `:pyobject:`, `:start-at:` and
 `:end-at:` fail the build (a warning, and the build runs with -W).
 
@@ -76,6 +77,7 @@ class ProjectFile(TemplateFile):
     option_spec = {  # noqa: RUF012
         **TemplateFile.option_spec,
         "database": directives.unchanged,
+        "backend": lambda value: directives.choice(value, ("rq",)),
         "replace": directives.unchanged,
     }
 
@@ -93,12 +95,18 @@ class ProjectFile(TemplateFile):
     def database(self) -> str:
         return self.options.get("database", self.env.config.project_file_default_database)
 
+    def bake(self) -> str:
+        """The bake's directory: the database's, or the other backend's (`rq`)."""
+        return self.options.get("backend") or self.database()
+
     def source_path(self, path: str) -> str:
         config = self.env.config
-        return f"/{config.project_file_root}/{self.database()}/{config.project_file_slug}/{path}"
+        return f"/{config.project_file_root}/{self.bake()}/{config.project_file_slug}/{path}"
 
     def caption(self, path: str) -> str:
-        """The path; and the database option, when it is not the default one."""
+        """The path; and the database or backend option, when it is not the default one."""
+        if "backend" in self.options:
+            return f"{path} (backend={self.options['backend']})"
         database = self.database()
         if database == self.env.config.project_file_default_database:
             return path

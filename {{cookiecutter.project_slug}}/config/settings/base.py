@@ -27,10 +27,15 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 # Applications
 # https://docs.djangoproject.com/en/6.1/ref/applications/
 INSTALLED_APPS = [
+{%- if cookiecutter.backend == "rq" %}
+    # The queues' pages in the admin, /metrics, and the `rqworker` command.
+    "django_rq",
+{%- else %}
     "django_tasks_db",
     # After django_tasks_db, whose admin of task results it replaces; before the admin,
     # whose index page its own template extends with a link to the queues' dashboard.
     "{{ cookiecutter.project_slug }}.monitoring",
+{%- endif %}
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,7 +52,9 @@ INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}.reports",
     "{{ cookiecutter.project_slug }}.scheduling",
     "{{ cookiecutter.project_slug }}.taskstatus",
+{%- if cookiecutter.backend == "database" %}
     "{{ cookiecutter.project_slug }}.workers",
+{%- endif %}
 ]
 
 MIDDLEWARE = [
@@ -132,6 +139,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background tasks
 # https://docs.djangoproject.com/en/6.1/topics/tasks/
+{%- if cookiecutter.backend == "rq" %}
+# Every queue here needs a worker in the Procfile, or its tasks wait forever.
+# On RQ, in Redis: workers/rq.py maps the tasks' policies onto RQ.
+TASKS = {
+    "default": {
+        "BACKEND": "{{ cookiecutter.project_slug }}.workers.rq.RQBackend",
+        "QUEUES": ["default", "emails", "reports"],
+    }
+}
+# https://github.com/rq/django-rq
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+RQ_QUEUES = {name: {"URL": REDIS_URL} for name in TASKS["default"]["QUEUES"]}
+# Any `rqworker` runs the jobs as the backend made them (the Procfile names them too).
+RQ = {
+    "JOB_CLASS": "{{ cookiecutter.project_slug }}.workers.rq.Job",
+    "WORKER_CLASS": "{{ cookiecutter.project_slug }}.workers.rq.RQWorker",
+}
+# A worker that died whole (SIGKILL, a lost machine) leaves its job "started" until the job's
+# heartbeat lapses, RQ_JOB_MONITORING_SECONDS + 60 s (RQ's own margin), and the next worker
+# maintenance, every RQ_MAINTENANCE_SECONDS to twice that, runs it again: 75 to 85 s after its
+# death by default. A killed work horse is seen by its worker at once.
+RQ_JOB_MONITORING_SECONDS = env.int("RQ_JOB_MONITORING_SECONDS", default=5)
+RQ_MAINTENANCE_SECONDS = env.int("RQ_MAINTENANCE_SECONDS", default=10)
+
+# Monitoring: django-rq's pages in the admin (admin/queues/), and its Prometheus metrics at
+# /metrics, which answer only a request with "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+RQ_API_TOKEN = METRICS_TOKEN
+{%- else %}
 # Every queue here needs a worker in the Procfile, or its tasks wait forever.
 TASKS = {
     "default": {
@@ -159,8 +195,11 @@ WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=10.0)
 # READY and exits. Keep it well below the supervisor's wait before SIGKILL: honcho 5 s, systemd's
 # TimeoutStopSec 90 s, Kubernetes' terminationGracePeriodSeconds 30 s.
 WORKER_STOP_GRACE_SECONDS = env.float("WORKER_STOP_GRACE_SECONDS", default=3.0)
+{%- endif %}
 # How long a task may run unless it declares its own @time_limit.
 TASK_TIME_LIMIT_SECONDS = env.float("TASK_TIME_LIMIT_SECONDS", default=300.0)
+
+{%- if cookiecutter.backend == "database" %}
 
 # Monitoring (the monitoring app): the staff dashboard and Prometheus metrics
 # /metrics answers only a request with "Authorization: Bearer <METRICS_TOKEN>";
@@ -171,6 +210,7 @@ METRICS_TOKEN = env("METRICS_TOKEN", default="")
 PROMETHEUS_MULTIPROC_DIR = env.path(
     "PROMETHEUS_MULTIPROC_DIR", default=BASE_DIR / "var" / "metrics"
 )
+{%- endif %}
 
 # Email
 # https://docs.djangoproject.com/en/6.1/topics/email/
@@ -258,7 +298,7 @@ LOGGING: dict[str, Any] = {
         # Django's own "django" logger is replaced: it would print every line twice. The
         # project's logs workers starting, tasks retried, recovered or stopped.
         name: {"handlers": ["console"], "level": "INFO", "propagate": False}
-        for name in ["django", "django.tasks", "django_tasks_db", "{{ cookiecutter.project_slug }}"]
+        for name in ["django", "django.tasks", {% if cookiecutter.backend == "rq" %}"rq.worker"{% else %}"django_tasks_db"{% endif %}, "{{ cookiecutter.project_slug }}"]
     },
 }
 

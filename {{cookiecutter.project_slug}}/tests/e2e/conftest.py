@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from {{ cookiecutter.project_slug }}.workers.taskdb import TaskRow
-
-from ..support import procfile
+from ..support import procfile, queues
 from ..support.waiting import wait_until
 from ..support.workers import WorkerProcess, running
 
@@ -56,6 +54,7 @@ def task_workers(worker_environment: dict[str, str], tmp_path_factory) -> Iterat
         for name, line in procfile.workers().items()
         if QUEUES.intersection(line.queues)
     ]
+    queues.forget_all()  # what other tests enqueued: no worker must run it into a scenario
     with running(workers):
         yield workers
 
@@ -66,11 +65,12 @@ def workers(request, transactional_db: None, task_workers: list[WorkerProcess]) 
     so that none runs into the next scenario's empty database."""
     for worker in task_workers:
         assert worker.is_running, f"{worker.line.name} is not running:\n{worker.output()}"
+    queues.forget_all()
     since = {worker: len(worker.output()) for worker in task_workers}
     yield task_workers
-    unfinished = TaskRow.objects.filter(queue_name__in=QUEUES, status__in=["READY", "RUNNING"])
     try:
-        wait_until(lambda: not unfinished.exists(), timeout=30, waiting_for="the workers to finish")
+        wait_until(lambda: not queues.unfinished(QUEUES), timeout=30,
+                   waiting_for="the workers to finish")  # fmt: skip
     finally:  # a failed scenario's report shows what the workers printed during it
         for worker in task_workers:
             output = worker.output()[since[worker] :] or "(nothing)\n"

@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.workers.taskdb import TaskRow
 
+from ..support import queues
 from .steps import PASSWORD, fill_in_registration
 
 # Django's message, with a typographic apostrophe.
@@ -35,4 +35,4 @@ def test_bad_input_shows_its_form_error_and_enqueues_nothing(
     expect(page.locator(".errorlist")).to_have_text(error)
     expect(page.get_by_role("button", name="Register")).to_be_visible()
     assert list(User.objects.values_list("email", flat=True)) == ["taken@example.com"]
-    assert not TaskRow.objects.exists(), "a task was enqueued for a form with errors"
+    assert not queues.enqueued(), "a task was enqueued for a form with errors"

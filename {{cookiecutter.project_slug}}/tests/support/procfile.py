@@ -3,6 +3,9 @@ and the settings invariants check the queues its workers serve."""
 
 import shlex
 from dataclasses import dataclass
+{% if cookiecutter.backend == "rq" -%}
+from itertools import takewhile
+{% endif -%}
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +20,18 @@ class Process:
 
     name: str
     command: str
+{% if cookiecutter.backend == "rq" %}
+    @property
+    def queues(self) -> list[str]:
+        """The queues a worker line serves: rqworker's arguments before its options."""
+        args = shlex.split(self.command)
+        after = args[args.index("rqworker") + 1 :]
+        return list(takewhile(lambda arg: not arg.startswith("-"), after)) or ["default"]
 
+    @property
+    def is_worker(self) -> bool:
+        return " manage rqworker " in f" {self.command} "
+{%- else %}
     @property
     def queues(self) -> list[str]:
         """The queues a worker line serves (`--queue-name`, db_worker's default otherwise)."""
@@ -31,6 +45,7 @@ class Process:
         """The project's worker, or django-tasks-db's (the tutorial's Procfile until part 9)."""
         words = f" {self.command} "
         return " manage worker " in words or " manage db_worker " in words
+{%- endif %}
 
 
 def processes(procfile: Path = PROCFILE) -> dict[str, Process]:

@@ -20,7 +20,7 @@ from django.conf import settings
 from .procfile import Process
 from .waiting import wait_until
 
-STARTED = "Starting worker worker_id="  # what the worker logs once it is in its loop
+STARTED = {% if cookiecutter.backend == "rq" %}"*** Listening on"{% else %}"Starting worker worker_id="{% endif %}  # what the worker logs once it is in its loop
 
 
 class WorkerProcess:

@@ -1,4 +1,4 @@
-"""crontask's scheduler lock, kept as a lease in the project's database: it has no Redis.
+"""crontask's scheduler lock, kept as a lease in the project's database{% if cookiecutter.backend == "rq" %}: one per database.{% else %}: it has no Redis.{% endif %}
 
 The part of redis-py's lock that crontask uses. One holder at a time: the row
 changes hands only by an UPDATE on condition that it expired (by the database's

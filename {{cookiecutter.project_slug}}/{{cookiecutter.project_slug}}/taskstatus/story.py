@@ -10,7 +10,11 @@ from typing import Any
 
 from django.tasks import TaskResult
 
+{% if cookiecutter.backend == "rq" -%}
+from ..workers.rq import failed_attempts
+{% else -%}
 from ..workers.models import TaskAttempt
+{% endif -%}
 from .models import OwnedTask
 
 
@@ -24,10 +28,14 @@ def seconds_between(start: datetime | None, end: datetime | None) -> float | Non
 def attempts_of(result: TaskResult, staff: bool) -> list[dict[str, Any]]:
     """Every attempt so far: the failed ones recorded, then the current one."""
     fields = ("number", "worker", "started_at", "finished_at", "error")
+{%- if cookiecutter.backend == "rq" %}
+    rows: list[tuple[Any, ...]] = list(failed_attempts(result.id))
+{%- else %}
     failed = TaskAttempt.objects.filter(task_id=result.id).order_by("number")
     rows: list[tuple[Any, ...]] = [
         (a.number, a.worker_id, a.started_at, a.finished_at, a.error) for a in failed
     ]
+{%- endif %}
     if result.attempts and result.attempts not in {row[0] for row in rows}:  # running, or done
         rows.append((result.attempts, result.worker_ids[-1], result.started_at,
                      result.finished_at, None))  # fmt: skip

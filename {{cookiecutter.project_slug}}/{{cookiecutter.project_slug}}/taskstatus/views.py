@@ -14,7 +14,7 @@ from ..http import AuthenticatedRequest
 from .models import OwnedTask
 from .story import story
 
-# What backends use as task ids: UUIDs (django-tasks-db), random letters and digits.
+# What backends use as task ids: {% if cookiecutter.backend == "rq" %}random letters and digits (workers/rq.py), UUIDs.{% else %}UUIDs (django-tasks-db), random letters and digits.{% endif %}
 TASK_ID = re.compile(r"[-\w]{1,64}")
 TASKS_PER_PAGE = 20
 

@@ -11,7 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+{% if cookiecutter.backend == "rq" -%}
+from ...workers.rq import existing
+{% else -%}
 from ...workers.taskdb import TaskRow
+{% endif -%}
 from ..models import Report
 from ..tasks import generate_monthly_report
 
@@ -132,5 +136,9 @@ def test_twenty_requests_at_once_for_a_month_give_one_report_and_one_task(
 
     report = Report.objects.get(owner=ada)
     assert pages == {report.get_absolute_url()}
+{%- if cookiecutter.backend == "rq" %}
+    assert existing([report.task_id]) == {report.task_id}
+{%- else %}
     [task] = TaskRow.objects.filter(task_path=generate_monthly_report.module_path)
     assert str(task.id) == report.task_id
+{%- endif %}

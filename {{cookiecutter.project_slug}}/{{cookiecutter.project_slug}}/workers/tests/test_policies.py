@@ -24,7 +24,7 @@ def test_the_decorators_keep_what_task_declared_and_add_the_policy():
     assert (with_policy.max_attempts, with_policy.backoff) == (3, every_minute)
     assert with_policy.time_limit == 5
     # using() keeps the policy: the worker sees it on the tasks it loads.
-    assert with_policy.using(priority=0).max_attempts == 3
+    assert with_policy.using(queue_name="reports", priority=0).max_attempts == 3
 
 
 def test_a_task_without_a_policy_runs_once_within_the_project_default(settings):

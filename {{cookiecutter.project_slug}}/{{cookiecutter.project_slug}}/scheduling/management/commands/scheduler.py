@@ -20,7 +20,7 @@ from crontask.management.commands import crontask
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from ....workers.models import unique_worker_id
+from ....workers.{% if cookiecutter.backend == "rq" %}rq{% else %}models{% endif %} import unique_worker_id
 from ...lease import DatabaseLease
 from ...missed import record_run, was_missed
 
