@@ -223,6 +223,15 @@ class RQWorker(Worker):
         kwargs["worker_ttl"] = settings.RQ_MAINTENANCE_SECONDS + 15
         super().__init__(queues, *args, **kwargs)
 
+    def unsubscribe(self) -> None:
+        """RQ's, without closing the connection of its command listener: with redis-py 8 that
+        close may wait for ever on the listening thread (a stop in three hung, measured); the
+        process exits next, and the connection with it."""
+        if self.pubsub_thread:
+            self.pubsub.unsubscribe()
+            self.pubsub_thread.stop()
+            self.pubsub_thread.join(timeout=1)
+
     def handle_work_horse_killed(self, job: Job, retpid: int, ret_val: int, rusage: Any) -> None:
         """The work horse died (out of memory, killed): its attempt failed with WorkerLost."""
         super().handle_work_horse_killed(job, retpid, ret_val, rusage)
