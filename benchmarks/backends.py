@@ -15,10 +15,12 @@ Measured, each backend in turn (A B A B ...), the order rotated at every sample:
   message. The workers run side by side (on SQLite each on a copy of the database),
   each sample waits for its task to finish, pauses are spread as in wakeup.py, and the
   run is cut into repeats: a ratio is taken per repeat, with its spread;
-- throughput: no-op tasks per second with 1 and 2 workers. Each batch is enqueued while
-  no worker runs, then the workers start: from the first task's start to the last one's
-  finish, by each backend's own clock (the database's rows; RQ's jobs). The
-  configurations take turns, round after round, each started alone;
+- throughput: no-op tasks per second with 1 and 2 workers, started and ready before
+  each batch, which becomes visible to them at once: on the database in one commit; on
+  RQ, enqueued job by job through the backend, all due at one moment a second or two
+  later, when RQ's scheduler puts them on the queue together. From the first task's
+  start to the last one's finish, by each backend's own clock (the database's rows;
+  RQ's jobs). The configurations take turns, round after round, each started alone;
 - recovery after SIGKILL: two workers on a queue, the one running a task (it sleeps
   a few seconds) killed at a random moment of its first half; from the kill until the
   task starts again. On RQ the kill takes two forms. The worker killed whole, with its
@@ -45,6 +47,7 @@ from unittest import mock
 
 from django.conf import settings
 from django.tasks import Task, TaskResult
+from django.utils import timezone
 from redis.client import Pipeline
 
 from tasks_demo.accounts.models import User
@@ -64,6 +67,9 @@ from .throughput import enqueue_noops, finish, fresh_table
 from .wakeup import CYCLE, TIMEOUT, WARMUP, enqueue_committed, wait_finished
 
 BACKENDS = ("database", "rq")
+# An RQ batch is due this long after its enqueue starts, plus so much per job enqueued.
+RQ_BATCH_SECONDS = 1.0
+RQ_BATCH_SECONDS_PER_TASK = 0.02
 PACKAGES = ("django-tasks-db", "django-tasks-rq", "django-rq", "rq", "redis")
 
 
@@ -199,26 +205,30 @@ def throughput(plan: Plan, logs: Path, progress) -> dict:
     seconds: dict[str, list[float]] = {f"{b}, {n}": [] for b, n in configs}
     for number in range(plan.backend_rounds):
         for backend, count in configs:
-            batch = rq_batch if backend == "rq" else database_batch
-            name = f"{backend}, {count}"
-            seconds[name].append(batch(count, plan.backend_tasks, logs, 100 * number))
+            batches = rq_batches if backend == "rq" else database_batches
+            candidate = rq() if backend == "rq" else WOKEN
+            workers = [
+                candidate.worker(logs, number=100 * number + 10 * count + n)
+                for n in range(1, count + 1)
+            ]
+            with running(workers):
+                for _ in range(plan.throughput_batches):
+                    seconds[f"{backend}, {count}"].append(batches(plan.backend_tasks))
         progress(f"backends: throughput, round {number + 1} of {plan.backend_rounds}")
+    fresh_table()
     return {"tasks": plan.backend_tasks, "seconds": seconds}
 
 
-def database_batch(count: int, size: int, logs: Path, number: int) -> float:
-    """A batch on the database backend: enqueued (one commit), then `count` workers started."""
+def database_batches(size: int) -> float:
+    """A batch on the database backend, enqueued in one commit: the workers see it at once."""
     fresh_table()
     enqueue_noops(WOKEN.queue, size)
-    workers = [WOKEN.worker(logs, number=number + n) for n in range(1, count + 1)]
-    with running(workers):
-        seconds = finish(size)
-    fresh_table()
-    return seconds
+    return finish(size)
 
 
-def rq_batch(count: int, size: int, logs: Path, number: int) -> float:
-    """A batch on RQ: enqueued job by job through the backend, then `count` workers started."""
+def rq_batches(size: int) -> float:
+    """A batch on RQ, enqueued job by job through the backend, all due at one moment a little
+    later: RQ's scheduler (the workers' --with-scheduler) puts them on the queue together."""
     from rq.registry import FailedJobRegistry, FinishedJobRegistry
 
     from tasks_demo.workers.rq import Job
@@ -226,21 +236,23 @@ def rq_batch(count: int, size: int, logs: Path, number: int) -> float:
     queue = rq_queue()
     finished, failed = FinishedJobRegistry(queue=queue), FailedJobRegistry(queue=queue)
     before = finished.count
-    ids = [rq_tasks.rq_noop.enqueue().id for _ in range(size)]
-    candidate = rq()
-    workers = [candidate.worker(logs, number=number + n) for n in range(1, count + 1)]
-    with running(workers):
-        wait_until(
-            lambda: finished.count - before >= size or failed.count > 0,
-            timeout=60 + size / 5,
-            waiting_for=f"RQ's workers to finish {size} no-op tasks",
-            poll=0.05,
-        )
+    delay = RQ_BATCH_SECONDS + size * RQ_BATCH_SECONDS_PER_TASK
+    due = timezone.now() + datetime.timedelta(seconds=delay)
+    noop = rq_tasks.rq_noop.using(run_after=due)
+    ids = [noop.enqueue().id for _ in range(size)]
+    if timezone.now() >= due:
+        raise RuntimeError(f"Enqueueing {size} jobs on RQ took longer than the lab allows.")
+    wait_until(
+        lambda: finished.count - before >= size or failed.count > 0,
+        timeout=60 + size,
+        waiting_for=f"RQ's workers to finish {size} no-op tasks",
+        poll=0.05,
+    )
     if failed.count:
         raise RuntimeError(f"An RQ no-op task failed: {failed.get_job_ids()[:1]}")
-    jobs = Job.fetch_many(ids, connection=queue.connection)
-    first = min(job.started_at for job in jobs if job)  # type: ignore[type-var]
-    last = max(job.ended_at for job in jobs if job)  # type: ignore[type-var]
+    jobs = [job for job in Job.fetch_many(ids, connection=queue.connection) if job]
+    first = min(job.started_at for job in jobs)  # type: ignore[type-var]
+    last = max(job.ended_at for job in jobs)  # type: ignore[type-var]
     for job in jobs:
         job.delete()
     return (last - first).total_seconds()
