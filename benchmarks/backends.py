@@ -67,6 +67,7 @@ from .throughput import enqueue_noops, finish, fresh_table
 from .wakeup import CYCLE, TIMEOUT, WARMUP, enqueue_committed, wait_finished
 
 BACKENDS = ("database", "rq")
+ATTEMPTS = 3  # of a recovery trial whose task ended before the lab could kill it
 # An RQ batch is due this long after its enqueue starts, plus so much per job enqueued.
 RQ_BATCH_SECONDS = 1.0
 RQ_BATCH_SECONDS_PER_TASK = 0.02
@@ -357,15 +358,31 @@ class Killed:
 def start_and_kill(pair: Pair, probe: Probe, plan: Plan, rng: random.Random, tag: str, *,
                    whole: bool) -> Killed:  # fmt: skip
     """Run a task on the pair's queue; at a random moment of its first half, SIGKILL its work
-    horse, or its worker whole (`kill_whole`)."""
-    rq_tasks.rq_sleep_marked.using(queue_name=pair.queue).enqueue(tag, plan.task_seconds)
-    [first] = probe.wait_for(tag, "start", timeout=TIMEOUT)  # in the work horse
-    worker = pair.running(first.pid)
-    time.sleep(max(0.0, first.at + rng.uniform(0.2, 0.5) * plan.task_seconds - time.time()))
-    dead = {worker.pid, *descendants(worker.pid)} if whole else {first.pid}
-    killed_at = time.time()
-    if whole:
-        kill_whole(worker)
-    else:
-        os.kill(first.pid, signal.SIGKILL)  # the work horse alone: its worker lives on
-    return Killed(tag, first, killed_at, dead)
+    horse, or its worker whole (`kill_whole`). A task already over at that moment (the lab
+    was late, on a busy machine) is run again, under a new tag."""
+    for attempt in range(1, ATTEMPTS + 1):
+        tried = f"{tag}-{attempt}"
+        rq_tasks.rq_sleep_marked.using(queue_name=pair.queue).enqueue(tried, plan.task_seconds)
+        [first] = probe.wait_for(tried, "start", timeout=TIMEOUT)  # in the work horse
+        worker = pair.running(first.pid)
+        time.sleep(max(0.0, first.at + rng.uniform(0.2, 0.5) * plan.task_seconds - time.time()))
+        if not alive(first.pid):
+            probe.wait_for(tried, "end", timeout=TIMEOUT)  # its worker is idle again
+            continue
+        dead = {worker.pid, *descendants(worker.pid)} if whole else {first.pid}
+        killed_at = time.time()
+        if whole:
+            kill_whole(worker)
+        else:
+            os.kill(first.pid, signal.SIGKILL)  # the work horse alone: its worker lives on
+        return Killed(tried, first, killed_at, dead)
+    raise RuntimeError(f"{tag}: the task was over before the kill, {ATTEMPTS} times.")
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie does not: it ended, unreaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
