@@ -17,8 +17,8 @@ Measured, each backend in turn (A B A B ...), the order rotated at every sample:
   run is cut into repeats: a ratio is taken per repeat, with its spread;
 - throughput: no-op tasks per second with 1 and 2 workers, started and ready before
   each batch, which becomes visible to them at once: on the database in one commit; on
-  RQ, enqueued job by job through the backend, all due at one moment a second or two
-  later, when RQ's scheduler puts them on the queue together. From the first task's
+  RQ, enqueued job by job through the backend for later, then all made due at once,
+  and RQ's scheduler puts them on the queue together. From the first task's
   start to the last one's finish, by each backend's own clock (the database's rows;
   RQ's jobs). The configurations take turns, round after round, each started alone;
 - recovery after SIGKILL: two workers on a queue, the one running a task (it sleeps
@@ -68,9 +68,6 @@ from .wakeup import CYCLE, TIMEOUT, WARMUP, enqueue_committed, wait_finished
 
 BACKENDS = ("database", "rq")
 ATTEMPTS = 3  # of a recovery trial whose task ended before the lab could kill it
-# An RQ batch is due this long after its enqueue starts, plus so much per job enqueued.
-RQ_BATCH_SECONDS = 1.0
-RQ_BATCH_SECONDS_PER_TASK = 0.02
 PACKAGES = ("django-tasks-db", "django-tasks-rq", "django-rq", "rq", "redis")
 
 
@@ -228,21 +225,20 @@ def database_batches(size: int) -> float:
 
 
 def rq_batches(size: int) -> float:
-    """A batch on RQ, enqueued job by job through the backend, all due at one moment a little
-    later: RQ's scheduler (the workers' --with-scheduler) puts them on the queue together."""
-    from rq.registry import FailedJobRegistry, FinishedJobRegistry
+    """A batch on RQ, enqueued job by job through the backend for an hour later, then made due
+    all at once (one write of RQ's schedule): RQ's scheduler (the workers' --with-scheduler)
+    puts them on the queue together at its next look."""
+    from rq.registry import FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry
 
     from tasks_demo.workers.rq import Job
 
     queue = rq_queue()
     finished, failed = FinishedJobRegistry(queue=queue), FailedJobRegistry(queue=queue)
     before = finished.count
-    delay = RQ_BATCH_SECONDS + size * RQ_BATCH_SECONDS_PER_TASK
-    due = timezone.now() + datetime.timedelta(seconds=delay)
-    noop = rq_tasks.rq_noop.using(run_after=due)
-    ids = [noop.enqueue().id for _ in range(size)]
-    if timezone.now() >= due:
-        raise RuntimeError(f"Enqueueing {size} jobs on RQ took longer than the lab allows.")
+    later = rq_tasks.rq_noop.using(run_after=timezone.now() + datetime.timedelta(hours=1))
+    ids = [later.enqueue().id for _ in range(size)]
+    now = int(time.time())  # RQ's schedule is in whole seconds
+    queue.connection.zadd(ScheduledJobRegistry(queue=queue).key, dict.fromkeys(ids, now), xx=True)
     wait_until(
         lambda: finished.count - before >= size or failed.count > 0,
         timeout=60 + size,
