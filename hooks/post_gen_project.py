@@ -57,6 +57,8 @@ FILES_OF_BACKEND = {
     "rq": {
         f"{PACKAGE}/workers/rq.py": "",
         f"{PACKAGE}/workers/tests/test_rq.py": "",
+        f"{PACKAGE}/workers/tests/test_rq_recovery.py": "",
+        "tests/test_queues_in_the_admin.py": "",
         "tests/support/queues_rq.py": "tests/support/queues.py",
     },
 }

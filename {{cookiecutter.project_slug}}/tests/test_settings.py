@@ -63,9 +63,10 @@ def test_task_lifecycles_are_logged_and_connections_reused_between_polls():
 
 {% if cookiecutter.backend == "rq" -%}
 def test_a_dead_workers_job_runs_again_within_a_stated_time():
-    # Its heartbeat lapses (RQ adds 60 s), then the next maintenance recovers it.
-    lapse = settings.RQ_JOB_MONITORING_SECONDS + 60 + settings.RQ_MAINTENANCE_SECONDS
-    assert lapse <= 75
+    # Its heartbeat lapses (RQ adds 60 s), then the next maintenance recovers it
+    # (workers/tests/test_rq_recovery.py measures it).
+    lapse = settings.RQ_JOB_MONITORING_SECONDS + 60 + 2 * settings.RQ_MAINTENANCE_SECONDS
+    assert lapse <= 90
 {%- else -%}
 def test_a_stopped_worker_gives_its_task_back_before_honcho_kills_it():
     # honcho sends SIGKILL 5 s after SIGTERM; the grace leaves the worker 2 s to requeue and exit.

@@ -54,6 +54,7 @@ def task_workers(worker_environment: dict[str, str], tmp_path_factory) -> Iterat
         for name, line in procfile.workers().items()
         if QUEUES.intersection(line.queues)
     ]
+    queues.forget_all()  # what other tests enqueued: no worker must run it into a scenario
     with running(workers):
         yield workers
 

@@ -25,9 +25,10 @@ def unfinished(queues: Iterable[str]) -> int:
     return count
 
 
-# RQ's keys of jobs, their results and the queues' registries; not of its workers.
+# RQ's keys of jobs, their results and the queues' registries (and the lock on cleaning them,
+# which a worker killed while cleaning holds for 15 minutes); not of its workers.
 JOB_KEYS = ["job", "queue", "results", "execution", "wip", "finished", "failed", "scheduled",
-            "deferred", "canceled"]  # fmt: skip
+            "deferred", "canceled", "clean_registries"]  # fmt: skip
 
 
 def forget_all() -> None:

@@ -20,8 +20,8 @@ ignores retries and time limits. This module keeps what it does well, its `Job` 
   a priority other than its queue's fails at import (InvalidTask), as any invalid task does;
 - a dead worker's job: RQ's own recovery. A killed work horse is seen by its parent at once; a
   worker that died whole leaves its job in the StartedJobRegistry until its heartbeat lapses
-  (RQ_JOB_MONITORING_SECONDS + 60 s) and a worker's maintenance (every RQ_MAINTENANCE_SECONDS)
-  runs it again, at most MAX_LOST_WORKERS times. Delivery is at least once.
+  (RQ_JOB_MONITORING_SECONDS + 60 s) and a worker's maintenance (every RQ_MAINTENANCE_SECONDS
+  to twice that) runs it again, at most MAX_LOST_WORKERS times. Delivery is at least once.
 """
 
 import logging
@@ -211,14 +211,16 @@ def unique_worker_id(name: str) -> str:
 
 class RQWorker(Worker):
     """RQ's worker, named after its queues, host and process, and recovering in stated time:
-    it heartbeats a running job every RQ_JOB_MONITORING_SECONDS and runs the maintenance that
-    recovers dead workers' jobs every RQ_MAINTENANCE_SECONDS."""
+    it heartbeats a running job every RQ_JOB_MONITORING_SECONDS, and runs the maintenance that
+    recovers dead workers' jobs every RQ_MAINTENANCE_SECONDS to twice that (an idle RQ worker
+    waits worker_ttl - 15 s for a job before it looks at its maintenance: 405 s by default)."""
 
     def __init__(self, queues: Any, *args: Any, **kwargs: Any) -> None:
         names = ",".join(getattr(queue, "name", str(queue)) for queue in queues)
         kwargs["name"] = kwargs.get("name") or unique_worker_id(f"{names}@{socket.gethostname()}")
         kwargs["job_monitoring_interval"] = settings.RQ_JOB_MONITORING_SECONDS
         kwargs["maintenance_interval"] = settings.RQ_MAINTENANCE_SECONDS
+        kwargs["worker_ttl"] = settings.RQ_MAINTENANCE_SECONDS + 15
         super().__init__(queues, *args, **kwargs)
 
     def handle_work_horse_killed(self, job: Job, retpid: int, ret_val: int, rusage: Any) -> None:
