@@ -26,7 +26,7 @@ Measured, each backend in turn (A B A B ...), the order rotated at every sample:
   task starts again. On RQ the kill takes two forms. The worker killed whole, with its
   work horse and scheduler (a machine or container lost): its job waits until its
   heartbeat lapses (RQ_JOB_MONITORING_SECONDS + RQ's own 60 s) for a worker's
-  maintenance (every RQ_MAINTENANCE_SECONDS), more than a minute; so those trials run
+  maintenance (every RQ_MAINTENANCE_SECONDS to twice that), over a minute; those trials run
   all at once, each pair of workers on a queue of its own, while the other trials run.
   The work horse alone killed (the kernel's out-of-memory killer picks the biggest
   process): its parent sees it at once, and the project's policy runs it again.
@@ -306,7 +306,9 @@ def recovery(plan: Plan, probe: Probe, logs: Path, progress) -> dict:
     trials: dict[str, list[dict]] = {"database": [], "rq, work horse killed": [],
                                      "rq, worker killed whole": []}  # fmt: skip
     trials_plan = replace(plan, trials=plan.backend_trials)  # run_trial replaces a killed worker
-    wait = settings.RQ_JOB_MONITORING_SECONDS + 60 + settings.RQ_MAINTENANCE_SECONDS + TIMEOUT
+    # The job's heartbeat lapses, then an idle worker looks at its maintenance every
+    # RQ_MAINTENANCE_SECONDS to twice that (workers/rq.py).
+    wait = settings.RQ_JOB_MONITORING_SECONDS + 60 + 2 * settings.RQ_MAINTENANCE_SECONDS + TIMEOUT
     with ExitStack() as stack:
         pairs = stack.enter_context(rq_pairs(["lab-rq-crash-0", *wholes], logs))
         database = System("database", WOKEN, {}, stack)
