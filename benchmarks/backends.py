@@ -67,6 +67,7 @@ from .throughput import enqueue_noops, finish, fresh_table
 from .wakeup import CYCLE, TIMEOUT, WARMUP, enqueue_committed, wait_finished
 
 BACKENDS = ("database", "rq")
+STARTUP_SECONDS = 300  # for the recovery's RQ workers to start, all at once
 ATTEMPTS = 3  # of a recovery trial whose task ended before the lab could kill it
 PACKAGES = ("django-tasks-db", "django-tasks-rq", "django-rq", "rq", "redis")
 
@@ -286,8 +287,16 @@ class Pair:
 def rq_pairs(queues: list[str], logs: Path) -> Iterator[list[Pair]]:
     """Two RQ workers on each of `queues`, started together; stopped at the end."""
     pairs = [Pair(queue, [rq(queue).worker(logs, number=n) for n in (1, 2)]) for queue in queues]
-    with running([worker for pair in pairs for worker in pair.workers]):
+    workers = [worker for pair in pairs for worker in pair.workers]
+    try:
+        for worker in workers:  # all at once: on a busy machine, ten take minutes
+            worker.start()
+        for worker in workers:
+            worker.wait_until_ready(timeout=STARTUP_SECONDS)
         yield pairs
+    finally:
+        for worker in workers:
+            worker.stop()
 
 
 def kill_whole(worker: processes.Worker) -> None:
