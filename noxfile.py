@@ -139,29 +139,40 @@ def activated(bin_dir: Path) -> dict[str, str]:
 LAB = ROOT / "benchmarks"
 
 
-def install_lab(session: nox.Session, project: Path, bin_dir: Path, requirements: str = "") -> dict:
-    """Copy the lab (benchmarks/) beside a baked project; install its `requirements` file.
+def install_lab(
+    session: nox.Session,
+    project: Path,
+    bin_dir: Path,
+    *requirements: str,
+    rq_bake: Path | None = None,
+) -> dict:
+    """Copy the lab (benchmarks/) beside a baked project; install its `requirements` files.
 
     The requirements go into the project's .venv, never into its pyproject.toml.
-    Returns the environment in which `python -m benchmarks` runs in the project.
+    Returns the environment in which `python -m benchmarks` runs in the project:
+    with `rq_bake`, a bake of the same database with backend=rq, whose backend the
+    lab measures beside the project's (benchmarks/rqbake.py).
     """
     lab = project.parent / "lab"
     shutil.rmtree(lab, ignore_errors=True)
     shutil.copytree(LAB, lab / "benchmarks", ignore=shutil.ignore_patterns("__pycache__"))
-    if requirements:
-        python = str(bin_dir / "python")
-        session.run("uv", "pip", "install", "-q", "--python", python, "-r", str(LAB / requirements))
-    return {"PYTHONPATH": str(lab)}
+    python = str(bin_dir / "python")
+    for name in requirements:
+        session.run("uv", "pip", "install", "-q", "--python", python, "-r", str(LAB / name))
+    return {"PYTHONPATH": str(lab), **({"LAB_RQ_BAKE": str(rq_bake)} if rq_bake else {})}
 
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Bake each database and run the lab's benchmarks in each bake (~10 min); results to docs/.
+    """Bake each database and run the lab's benchmarks in each bake (~15 min); results to docs/.
 
     Each database is measured in a bake of its own (`python -m benchmarks measure`,
     benchmarks/), then both side by side go to docs/benchmarks/: results.md,
-    results.csv, goals.csv, samples.json and PNG plots, which docs/benchmarks.md
-    shows. `nox -s bench -- --smoke` runs in seconds, `-- sqlite` (or `postgresql`)
+    results.csv, goals.csv, backends.csv, samples.json and PNG plots, which
+    docs/benchmarks.md shows. Beside each, the template is baked with backend=rq
+    (not installed): the lab runs that bake's RQ backend and worker in the same run
+    (benchmarks/rqbake.py; Redis database LAB_REDIS_URL, default 15, must be empty).
+    `nox -s bench -- --smoke` runs in a minute or two, `-- sqlite` (or `postgresql`)
     measures one database; both write to build/bench/ instead of docs/.
     """
     smoke = "--smoke" in session.posargs
@@ -172,11 +183,12 @@ def bench(session: nox.Session) -> None:
     samples = []
     for database in databases or ["sqlite", "postgresql"]:
         project = bake(session, f"bench-{database}", database=database)
+        rq_bake = bake(session, f"bench-{database}-rq", database=database, backend="rq")
         bin_dir = install_project(session, project)
-        requirements = "requirements.txt"
+        requirements = ["requirements.txt", "requirements-rq.txt"]
         if database == "postgresql":  # and the references, which run on PostgreSQL only
-            requirements = "requirements-postgresql.txt"
-        env = install_lab(session, project, bin_dir, requirements)
+            requirements = ["requirements-postgresql.txt", "requirements-rq.txt"]
+        env = install_lab(session, project, bin_dir, *requirements, rq_bake=rq_bake)
         samples.append(project.parent / "samples.json")
         with session.chdir(project):
             session.run(

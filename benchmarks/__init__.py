@@ -11,6 +11,8 @@ was made for:
 - request_cost.py: what enqueueing the welcome email adds to a registration;
 - isolation.py: welcome emails while reports keep their queue busy;
 - throughput.py: how many tasks per second the workers finish;
+- backends.py: the database backend's worker beside the RQ backend's (an RQ bake's,
+  rqbake.py), in one run: pickup, email, throughput, recovery after SIGKILL;
 - load.py: many registrations at once against the production site.
 
 It uses the bake's own test support (tests/support: the Procfile parser, the

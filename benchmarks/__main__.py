@@ -1,6 +1,6 @@
 """The lab's commands, run inside a baked project (its root the current directory).
 
-    python -m benchmarks measure --json sqlite.json          # about five minutes
+    python -m benchmarks measure --json sqlite.json          # about seven minutes
     python -m benchmarks measure --plan smoke --json s.json  # seconds: does it still work?
     python -m benchmarks report --out DIR sqlite.json postgresql.json
     python -m benchmarks load --registrations 1000
@@ -75,21 +75,27 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_report(results: list[dict], out: Path) -> int:
-    """Print the tables; write results.md, results.csv, goals.csv, samples.json and the plots."""
+    """Print the tables; write results.md, results.csv, goals.csv, backends.csv (with the RQ
+    bake), samples.json and the plots."""
     from . import plots, report
 
     out.mkdir(parents=True, exist_ok=True)
     rows = report.rows_of(results)
     checks = [check for result in results for check in report.checks_of(result)]
-    text = report.markdown(rows, checks, report.context_lines(results))
+    moves = [move for result in results if "backends" in result for move in report.moves_of(result)]
+    text = report.markdown(rows, checks, report.context_lines(results), moves)
     print(text)
     (out / "results.md").write_text(text)
     report.write_csv(rows, out / "results.csv")
     report.write_goals_csv(checks, out / "goals.csv")
+    if moves:
+        report.write_moves_csv(moves, out / "backends.csv")
     (out / "samples.json").write_text(json.dumps(results, indent=1) + "\n")
     written = plots.write_all(results, out)
+    also = ", backends.csv" if moves else ""
     print(
-        f"Wrote results.md, results.csv, goals.csv, samples.json and {len(written)} plots to {out}"
+        f"Wrote results.md, results.csv, goals.csv{also}, samples.json and {len(written)} plots "
+        f"to {out}"
     )
     return 0
 

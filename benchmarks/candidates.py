@@ -5,7 +5,10 @@
 - woken: the project's worker exactly as the Procfile's `emails` line runs it
   (`python -m manage worker`, every setting at its default), on its own queue;
 - psql (PostgreSQL): django-task-psql's worker, woken by LISTEN/NOTIFY;
-- ox (PostgreSQL): django-ox's worker, with a lease on each task it runs.
+- ox (PostgreSQL): django-ox's worker, with a lease on each task it runs;
+- rq (with the RQ bake, rqbake.py): RQ's worker exactly as the RQ bake's
+  Procfile `emails` line runs it (django-rq's `rqworker` with the project's job
+  and worker classes), on a queue of its own.
 
 `side_by_side()` starts several of them at once, as the wake-up and idle
 measurements compare them.
@@ -24,7 +27,7 @@ from django.conf import settings
 
 from tests.support.workers import running
 
-from . import processes
+from . import processes, rqbake
 from .databases import Database
 
 POLL_INTERVAL = "0.05"
@@ -81,6 +84,21 @@ OX = Candidate(
     ("--backend", "ox", "--queues", "lab-ox"),
     ready=r"Worker \S+ starting",
 )
+
+
+# What RQ's worker logs once it waits for jobs.
+RQ_READY = r"\*\*\* Listening on"
+
+
+def rq(queue: str = "lab-rq") -> Candidate:
+    """RQ's worker of the RQ bake's Procfile, on `queue` (settings.RQ_LAB_QUEUES)."""
+    command = rqbake.worker_command(settings.RQ_BAKE, queue)
+    return Candidate(f"rq-{queue}", "rqworker (RQ backend)", queue, command, (), ready=RQ_READY)
+
+
+def with_rq() -> bool:
+    """Whether the lab has the RQ bake's backend (rqbake.py)."""
+    return bool(getattr(settings, "RQ_BAKE", None))
 
 
 def references() -> bool:

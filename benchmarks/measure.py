@@ -4,7 +4,9 @@
 
 A bake is made for one database, so this measures that one: `nox -s bench`
 runs it in a SQLite bake and in a PostgreSQL bake, then `python -m benchmarks
-report` puts the two side by side.
+report` puts the two side by side. A bake is made for one task backend too: given
+an RQ bake of the same database (LAB_RQ_BAKE, rqbake.py), the `backends`
+measurement runs its RQ backend beside the database backend, in the same run.
 """
 
 import contextlib
@@ -17,19 +19,30 @@ import signal
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import django
 
+from . import rqbake
 from .plans import Plan
 from .probes import Probe
 from .smtp import TimedSMTPServer
 
 # fmt: off
 MEASUREMENTS = ("request_cost", "wakeup", "idle", "recovery", "isolation", "throughput",
-                "monitoring")
+                "monitoring", "backends")
 # fmt: on
-PACKAGES = ("django", "django-tasks-db", "django-task-psql", "django-ox")
+PACKAGES = (
+    "django",
+    "django-tasks-db",
+    "django-task-psql",
+    "django-ox",
+    "django-tasks-rq",
+    "django-rq",
+    "rq",
+    "redis",
+)
 
 
 def stop(signum: int, frame: object) -> None:
@@ -56,9 +69,12 @@ def run(plan: Plan, only: tuple[str, ...] = MEASUREMENTS, logs: Path | None = No
         os.environ.update(plan.worker_env, **probe.environ, LAB_SMTP_PORT=str(smtp.port))
         os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
         django.setup()
+        from .candidates import with_rq
         from .databases import throwaway_database
 
-        with throwaway_database("bench") as database:
+        with throwaway_database("bench") as database, ExitStack() as redis:
+            if with_rq():
+                redis.enter_context(rqbake.empty_redis())
             progress(f"{database.vendor}: {plan.name} run, worker logs in {logs}")
             results = {
                 "database": database.vendor,
@@ -76,7 +92,7 @@ def run(plan: Plan, only: tuple[str, ...] = MEASUREMENTS, logs: Path | None = No
 def measure_all(plan, only, database, probe, smtp, logs, progress: Callable[[str], None]):
     """Each measurement in turn, from an empty task table."""
     from . import idle, isolation, monitoring, recovery, request_cost, throughput, wakeup
-    from .candidates import compared, side_by_side
+    from .candidates import compared, side_by_side, with_rq
     from .throughput import fresh_table
 
     steps = {
@@ -91,7 +107,15 @@ def measure_all(plan, only, database, probe, smtp, logs, progress: Callable[[str
     for name in only:
         _forget_tasks()
         fresh_table()
-        if name == "wakeup":
+        if name == "backends":
+            if not with_rq():  # nox -s bench gives it the RQ bake (rqbake.py)
+                progress("backends: skipped, no RQ bake (LAB_RQ_BAKE) or RQ not installed")
+                continue
+            from . import backends
+
+            results[name] = backends.measure(plan, database, probe, smtp, logs / "backends",
+                                             progress)  # fmt: skip
+        elif name == "wakeup":
             with side_by_side(compared(), database, logs / "compared") as contenders:
                 results["wakeup"] = wakeup.measure(plan, contenders, probe, smtp, progress)
         else:

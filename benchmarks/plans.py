@@ -1,6 +1,7 @@
 """How many samples each measurement takes: the full run, and a smoke run of seconds.
 
-The full run takes about five minutes per database on a two-core machine. The
+The full run takes about seven minutes per database on a two-core machine (RQ's
+workers killed whole wait more than a minute each, all at once). The
 smoke run proves the lab still works against a fresh bake (the template's
 tests run it); its figures mean nothing.
 """
@@ -42,6 +43,16 @@ class Plan:
     throughput_rounds: int = 0
     worker_counts: tuple[int, ...] = ()
     without_persistent_connections: bool = True
+    # Backends (the database's worker beside RQ's): repeats, and per repeat the pickups and
+    # welcome emails of each; no-op tasks per batch of the throughput, and its rounds (with
+    # worker_counts workers); recovery trials in turns, and RQ's workers killed whole, at once.
+    backend_repeats: int = 0
+    backend_pickups: int = 0
+    backend_emails: int = 0
+    backend_tasks: int = 0
+    backend_rounds: int = 0
+    backend_trials: int = 0
+    backend_whole_kills: int = 0
     # Monitoring: finished and READY rows in the table; requests of each page, after some
     # not counted; enqueues per round with and without the indexes, and rounds.
     monitoring_finished: int = 0
@@ -72,6 +83,13 @@ FULL = Plan(
     throughput_batches=2,
     throughput_rounds=2,
     worker_counts=(1, 2),  # the machine the docs' figures come from has two cores
+    backend_repeats=5,
+    backend_pickups=20,
+    backend_emails=10,
+    backend_tasks=100,  # RQ forks a process per task: tens a second, not hundreds
+    backend_rounds=3,
+    backend_trials=6,
+    backend_whole_kills=4,  # each takes more than a minute: they run at once
     monitoring_finished=1_000_000,
     monitoring_ready=10_000,
     monitoring_requests=40,
@@ -103,6 +121,13 @@ SMOKE = Plan(
     throughput_rounds=1,
     worker_counts=(1,),
     without_persistent_connections=False,
+    backend_repeats=1,
+    backend_pickups=2,
+    backend_emails=1,
+    backend_tasks=10,
+    backend_rounds=1,
+    backend_trials=1,
+    backend_whole_kills=0,  # more than a minute each: `nox -s bench` measures them
     monitoring_finished=2_000,
     monitoring_ready=100,
     monitoring_requests=2,

@@ -255,6 +255,123 @@ def monitoring_rows(database: str, result: dict) -> list[Row]:
     return rows
 
 
+BACKEND_CASES = {"database": "database backend (worker)", "rq": "RQ backend (rqworker)"}
+RECOVERY_CASES = {
+    "database": "database backend (worker): worker killed, kill to restart",
+    "rq, work horse killed": "RQ backend (rqworker): work horse killed, kill to restart",
+    "rq, worker killed whole": "RQ backend (rqworker): worker killed whole, kill to restart",
+}
+
+
+def spread_ratio(ratios: Sequence[float], to: str) -> dict[str, object]:
+    r = Spread.of(ratios)
+    return {"ratio": r.median, "ratio_low": r.low, "ratio_high": r.high, "ratio_to": to}
+
+
+def backend_rows(database: str, result: dict) -> list[Row]:
+    """Each backend's latencies, throughput and recovery; RQ's over the database backend's."""
+    rows = []
+    for kind, title in (("pickup", "pickup"), ("email", "welcome email")):
+        series = result[kind]
+        for backend, case in BACKEND_CASES.items():
+            ratio = {}
+            if backend == "rq":
+                ratio = spread_ratio(
+                    [percentile(a, 50) / percentile(b, 50)
+                     for a, b in zip(series["rq"], series["database"], strict=True)],
+                    "of the database backend's (p50, per repeat)",
+                )  # fmt: skip
+            rows.append(distribution("backends", database, f"{case}: {title}",
+                                     flatten(series[backend]), **ratio))  # fmt: skip
+    tasks, seconds = result["throughput"]["tasks"], result["throughput"]["seconds"]
+    rates = {name: [tasks / s for s in batches] for name, batches in seconds.items()}
+    for name, per_second in rates.items():
+        backend, count = name.split(", ")
+        ratio = {}
+        if backend == "rq":
+            ratio = spread_ratio(
+                [a / b for a, b in zip(per_second, rates[f"database, {count}"], strict=True)],
+                "of the database backend's, round by round",
+            )
+        workers = f"{count} worker{'s' if count != '1' else ''}"
+        rows.append(spread_row("backends", database, f"{BACKEND_CASES[backend]}: throughput, "
+                               f"{workers}", "tasks/s", per_second, n=len(per_second) * tasks,
+                               **ratio))  # fmt: skip
+    trials = result["recovery"]["trials"]
+    ours = [run["restart_seconds"] for run in trials["database"]]
+    for system, case in RECOVERY_CASES.items():
+        restarts = [run["restart_seconds"] for run in trials[system]]
+        if not restarts:
+            continue
+        ratio = {}
+        if system != "database":
+            median = percentile(ours, 50)
+            ratio = spread_ratio([r / median for r in restarts],
+                                 "of the database backend's median, trial by trial")  # fmt: skip
+        rows.append(spread_row("backends", database, case, "s", restarts,
+                               note=f"the task takes {result['recovery']['task_seconds']:g} s",
+                               **ratio))  # fmt: skip
+    return rows
+
+
+@dataclass(frozen=True)
+class Move:
+    """One figure of each backend, and what moving from the database backend to RQ does to it."""
+
+    database: str
+    figure: str
+    database_backend: str
+    rq_backend: str
+    rq_over_database: str
+    so: str
+
+
+def moves_of(result: dict) -> list[Move]:
+    """Per figure: both backends, RQ's ratio with its spread, and whether RQ is ahead."""
+    rows = {row.case: row for row in backend_rows(result["database"], result["backends"])}
+    database, rq = BACKEND_CASES["database"], BACKEND_CASES["rq"]
+    figures = [
+        ("pickup p50", f"{database}: pickup", f"{rq}: pickup", False),
+        ("welcome email p50", f"{database}: welcome email", f"{rq}: welcome email", False),
+    ]
+    for name in result["backends"]["throughput"]["seconds"]:
+        backend, count = name.split(", ")
+        if backend == "rq":
+            workers = f"{count} worker{'s' if count != '1' else ''}"
+            figures.append((f"throughput, {workers}", f"{database}: throughput, {workers}",
+                            f"{rq}: throughput, {workers}", True))  # fmt: skip
+    for system in ("rq, work horse killed", "rq, worker killed whole"):
+        if RECOVERY_CASES[system] in rows:
+            what = system.removeprefix("rq, ")
+            figures.append((f"recovery after SIGKILL ({what} on RQ)", RECOVERY_CASES["database"],
+                            RECOVERY_CASES[system], False))  # fmt: skip
+    moves = []
+    for figure, ours, theirs, more_is_better in figures:
+        a, b = rows[ours], rows[theirs]
+        assert b.ratio is not None and b.ratio_low is not None and b.ratio_high is not None
+        if b.ratio_low > 1:
+            so = "RQ ahead" if more_is_better else "RQ behind"
+        elif b.ratio_high < 1:
+            so = "RQ behind" if more_is_better else "RQ ahead"
+        else:
+            so = "no difference measured"
+        moves.append(Move(result["database"], figure, f"{number(a.value)} {a.unit}",
+                          f"{number(b.value)} {b.unit}",
+                          f"{number(b.ratio)}x ({number(b.ratio_low)}-{number(b.ratio_high)})",
+                          so))  # fmt: skip
+    return moves
+
+
+def write_moves_csv(moves: Sequence[Move], path: Path) -> None:
+    """Moving to RQ, figure by figure, for the docs page (a csv-table)."""
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["database", "figure", "database backend", "RQ backend",
+                         "RQ over the database backend (spread)", "so"])  # fmt: skip
+        writer.writerows([m.database, m.figure, m.database_backend, m.rq_backend,
+                          m.rq_over_database, m.so] for m in moves)  # fmt: skip
+
+
 def rows_of(results: Iterable[dict]) -> list[Row]:
     """Every row, measurement by measurement, database by database."""
     builders = [
@@ -266,6 +383,7 @@ def rows_of(results: Iterable[dict]) -> list[Row]:
         ("isolation", isolation_rows),
         ("throughput", throughput_rows),
         ("monitoring", monitoring_rows),
+        ("backends", backend_rows),
     ]
     results = list(results)
     return [
@@ -439,6 +557,7 @@ TITLES = {
     "throughput": "Throughput: no-op tasks per second, all workers together",
     "monitoring": "Monitoring: the staff dashboard and /metrics on a big table; enqueue with "
     "and without their indexes",
+    "backends": "Backends: the database backend's worker beside RQ's, in turns",
 }
 
 
@@ -457,6 +576,19 @@ def context_lines(results: Sequence[dict]) -> list[str]:
             f"(highest {max(during):.2f}), {after:.2f} after; {versions}"
         )
     for result in results:
+        if backends := result.get("backends"):
+            c = backends["context"]
+            versions = ", ".join(f"{name} {v}" for name, v in c.get("versions", {}).items())
+            lines.append(
+                f"{result['database']}: backends measured {c.get('when', 'in the run above')}, "
+                f"{versions}, in {c['seconds'] / 60:.1f} min, load "
+                f"average (1 min) {percentile(c['load_average'], 50):.2f} at the median step "
+                f"(highest {max(c['load_average']):.2f}); RQ_JOB_MONITORING_SECONDS "
+                f"{c['RQ_JOB_MONITORING_SECONDS']}, RQ_MAINTENANCE_SECONDS "
+                f"{c['RQ_MAINTENANCE_SECONDS']}; the workers: `{c['database worker']}` and "
+                f"`{c['rq worker']}`"
+            )
+    for result in results:
         settings = result["context"]["worker settings"]
         lines.append(
             f"{result['database']}: the workers' settings: "
@@ -465,8 +597,10 @@ def context_lines(results: Sequence[dict]) -> list[str]:
     return lines
 
 
-def markdown(rows: Sequence[Row], checks: Sequence[Check], context: Sequence[str]) -> str:
-    """The whole page: the runs' context, the goals, then a table per measurement."""
+def markdown(rows: Sequence[Row], checks: Sequence[Check], context: Sequence[str],
+             moves: Sequence[Move] = ()) -> str:  # fmt: skip
+    """The whole page: the runs' context, the goals, moving to RQ, then a table per
+    measurement."""
     parts = ["# Benchmark results", "\n".join(f"- {line}" for line in context)]
     if checks:
         parts.append("## The project's defaults against their goals")
@@ -476,6 +610,16 @@ def markdown(rows: Sequence[Row], checks: Sequence[Check], context: Sequence[str
                 ([c.database, c.goal, c.measured, "yes" if c.met else "**no**"] for c in checks),
             )
         )
+    if moves:
+        parts.append("## Moving from the database backend to RQ")
+        parts.append(
+            markdown_table(
+                ["database", "figure", "database backend", "RQ backend",
+                 "RQ over the database backend (spread)", "so"],
+                ([m.database, m.figure, m.database_backend, m.rq_backend, m.rq_over_database,
+                  m.so] for m in moves),
+            )
+        )  # fmt: skip
     header = ["database", "case", "n", "median (lowest-highest)", "p95", "p99", "ratio", "note"]
     for measurement, title in TITLES.items():
         selected = [row for row in rows if row.measurement == measurement]

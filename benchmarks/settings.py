@@ -13,6 +13,9 @@ project's, from config/settings/base.py. What the lab adds:
 - on PostgreSQL, when installed (requirements-postgresql.txt), the two
   references: django-task-psql and django-ox, each a task backend of its own
   (django-ox with the lease OX_LOCK_TIMEOUT_SECONDS says why);
+- when nox -s bench baked the template with backend=rq too (LAB_RQ_BAKE), the
+  RQ bake's backend as a task backend of its own ("rq"), with that bake's RQ
+  settings and its own queues in the lab's Redis database (rqbake.py);
 - two registration views to compare the project's with (urls.py);
 - a fast password hasher (see PASSWORD_HASHERS).
 """
@@ -22,6 +25,8 @@ import warnings
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES, INSTALLED_APPS, LOGGING, TASKS, env
+
+from . import rqbake
 
 DEBUG = False
 SECRET_KEY = "lab-only-not-secret"
@@ -83,6 +88,21 @@ if REFERENCES:
             "django_ox": {"handlers": ["console"], "level": "INFO", "propagate": False},
         },
     }
+
+# The RQ backend, from the RQ bake (rqbake.py): the backends measurement compares it with ours.
+RQ_BAKE = rqbake.configured()
+if RQ_BAKE:
+    rqbake.install(RQ_BAKE)
+    _rq_settings = rqbake.settings_of(RQ_BAKE)
+    RQ = _rq_settings["RQ"]  # its job and worker classes
+    RQ_JOB_MONITORING_SECONDS = _rq_settings["RQ_JOB_MONITORING_SECONDS"]
+    RQ_MAINTENANCE_SECONDS = _rq_settings["RQ_MAINTENANCE_SECONDS"]
+    INSTALLED_APPS += ["django_rq"]
+    # One queue for latency and throughput, one per recovery trial (each with two workers).
+    RQ_LAB_QUEUES = ["lab-rq", *(f"lab-rq-crash-{n}" for n in range(16))]
+    # And "default": the backend reads results through django-rq's default connection.
+    RQ_QUEUES = {name: {"URL": rqbake.REDIS_URL} for name in ["default", *RQ_LAB_QUEUES]}
+    TASKS["rq"] = {"BACKEND": f"{rqbake.MODULE}.RQBackend", "QUEUES": RQ_LAB_QUEUES}
 
 MAILERS = {
     "default": {
