@@ -28,6 +28,7 @@ import logging
 import os
 import socket
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import UTC, datetime
 from math import ceil
 from traceback import format_exception
@@ -120,7 +121,9 @@ class Job(TasksRQJob):
         run_after = None
         if self.is_scheduled:
             queue = django_rq.get_queue(self.origin)
-            run_after = ScheduledJobRegistry(queue=queue).get_scheduled_time(self)
+            # RQ's scheduler may have queued the job since its status was read: then it is due.
+            with suppress(NoSuchJobError):
+                run_after = ScheduledJobRegistry(queue=queue).get_scheduled_time(self)
         failures = self.meta.get("failures", [])
         finished = status in {TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED}
         result: TaskResult = TaskResult(
