@@ -74,9 +74,7 @@ def test_a_python_session_in_another_terminal_does_not_see_them(docs_project, re
     assert "+ 'config.settings.development'" in failure
 
 
-def test_the_next_part_runs_in_the_terminals_the_part_before_left(
-    docs_project, reader, tmp_path
-):
+def test_a_part_runs_in_the_terminals_the_part_before_left(docs_project, reader, tmp_path):
     """Part 10 continues part 9's terminals: its Python session, exports, shell variables."""
     part_9 = (
         PRODUCTION_SETTINGS

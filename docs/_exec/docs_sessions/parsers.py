@@ -301,7 +301,7 @@ def setup_page(project, reader: Reader | None = None) -> Callable[[dict], None]:
     """A page's setup: it continues `reader`'s terminals (the tutorial's), or gets its own."""
 
     def setup(namespace: dict) -> None:
-        namespace[PAGE] = Page(project, reader or Reader(project))
+        namespace[PAGE] = Page(project, reader or Reader(project, shell_terminal="shell"))
         namespace[OWN_READER] = reader is None
 
     return setup

@@ -304,18 +304,18 @@ class Background:
             process.stop(timeout=10)
 
 
-
-
 class Reader:
     """What a reader keeps from one page to the next: terminals (each with its directory, its
     exports and its shell variables, and the Python session running in it), the browser.
 
     The tutorial's pages share one reader, as one person follows them in order; every other
-    page has a reader of its own.
+    page has a reader of its own, who keeps its Python sessions in a terminal of their own
+    (`shell_terminal`): those pages do not name their terminals.
     """
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, shell_terminal: str | None = None) -> None:
         self.project = project
+        self.shell_terminal = shell_terminal
         self.terminals: dict[str, Terminal] = {}
         self.python: Terminal | None = None  # where the latest Python session was started
         self.browser = Browser(project)
@@ -436,7 +436,10 @@ class Page:
         """`command` (`uv run python -m manage shell`) typed in the page's terminal: what it
         prints before its first prompt. A session already running there is left first (Ctrl+D),
         as a reader leaves it to type the command."""
-        terminal = self.terminal
+        if self.reader.shell_terminal:
+            terminal = self.reader.terminal(self.reader.shell_terminal)
+        else:
+            terminal = self.terminal
         if terminal.job and (why := self.busy(terminal)):
             return why
         terminal.exit_python()
@@ -453,8 +456,10 @@ class Page:
             return self.terminal
         if self.reader.python and self.reader.python.python:
             return self.reader.python
-        self.start_shell("python -m manage shell")
-        return self.terminal
+        output = self.start_shell("python -m manage shell")
+        if not (self.reader.python and self.reader.python.python):
+            raise RuntimeError(f"`python -m manage shell` did not start:\n{output}")
+        return self.reader.python
 
     def push(self, lines: list[str], typed: list[str]) -> tuple[list[str], list[str]]:
         """Type `lines` at the session's prompts (`typed`: as the page shows them): the lines

@@ -6,6 +6,7 @@ Python shell's environment are the terminal's own. The terminal does not echo wh
 (the pages show it), and bash prints no prompt but a mark with the last command's exit status.
 """
 
+import fcntl
 import os
 import pty
 import re
@@ -16,16 +17,16 @@ import termios
 import time
 from pathlib import Path
 
-import fcntl
-
 # After each command, bash prints RECORD_SEPARATOR, the status, RECORD_SEPARATOR.
 DONE = re.compile(rb"\x1e(\d+)\x1e$")
 PYTHON_PROMPT = re.compile(rb"(?:^|\n)(>>>|\.\.\.) $")
 ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colours: the pages show none
-SETUP = (
-    "stty -echo; PS1=''; PS2=''; unset HISTFILE; "
-    "PROMPT_COMMAND='printf \"\\036%d\\036\" $?'\n"
-)
+SETUP = "stty -echo; PS1=''; PS2=''; unset HISTFILE; PROMPT_COMMAND='printf \"\\036%d\\036\" $?'\n"
+
+
+def python_prompt_or_done(output: bytes) -> re.Match | None:
+    """The Python shell waits for a line, or it exited and bash's prompt is back."""
+    return PYTHON_PROMPT.search(output) or DONE.search(output)
 
 
 class TimedOut(Exception):
@@ -97,7 +98,7 @@ class Terminal:
 
     def state(self, scratch: Path) -> tuple[Path, dict[str, str]]:
         """The shell's directory and exported environment, for a process started from it."""
-        status, output = self.run(f"{{ pwd; env -0; }} > {scratch}", timeout=30)
+        self.run(f"{{ pwd; env -0; }} > {scratch}", timeout=30)
         cwd, _, environment = scratch.read_text().partition("\n")
         env = dict(item.split("=", 1) for item in environment.split("\0") if "=" in item)
         return Path(cwd), env
@@ -107,19 +108,18 @@ class Terminal:
         if self.python or self.job:
             raise RuntimeError(f"{self} runs {self.job or 'a Python shell'}")
         os.write(self.fd, command.encode() + b"\n")
-        output, match = self.read(lambda out: PYTHON_PROMPT.search(out) or DONE.search(out), timeout)
+        output, match = self.read(python_prompt_or_done, timeout)
         self.python = match.re is PYTHON_PROMPT
         return output if self.python else f"{output}\n(exited with status {match[1]})"
 
     def push(self, line: str, timeout: float) -> tuple[str, bool]:
-        """Type one line at the Python prompt: what it printed, and whether `... ` waits for more."""
+        """Type a line at the Python prompt: what it printed, and whether `... ` waits for more."""
         os.write(self.fd, line.encode() + b"\n")
-        done = lambda out: PYTHON_PROMPT.search(out) or DONE.search(out)  # noqa: E731
         try:
-            output, match = self.read(done, timeout)
+            output, match = self.read(python_prompt_or_done, timeout)
         except TimedOut as timed_out:  # a loop that never ends: Ctrl+C, as a reader would
             self.interrupt()
-            output, match = self.read(done, 30)
+            output, match = self.read(python_prompt_or_done, 30)
             output = f"{timed_out.output}{output}\n(the docs run pressed Ctrl+C after {timeout} s)"
         if match.re is DONE:  # exit(): bash's prompt is back
             self.python = False
