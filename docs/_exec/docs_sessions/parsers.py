@@ -231,7 +231,7 @@ def run_directive(page: Page, parsed: tuple[str, str, str]) -> str | None:
         page.prepare_database(args)
     elif verb == "cwd":  # `% docs: cwd home`: the page starts before the project exists
         status, output = page.run(f"cd {page.project.home if args == 'home' else args}")
-        return output or None
+        return f"cd {args} failed: {output}" if status else None
     elif verb == "terminal":  # `% docs: terminal NAME`: the next blocks run in that terminal
         page.terminal_name = args
     elif verb == "close":  # `% docs: close NAME`: the reader closes that terminal
