@@ -205,6 +205,8 @@ def run_pycon(page: Page, text: str) -> str | None:
             banner.append(lines.pop(0))
         started = page.start_shell(command[2:])
         steps.append(Step([command], [command], banner, started.splitlines()))
+        if not page.python_running:  # the lines would go to bash: stop at the command
+            return difference("The session", compare_steps(steps, page.bindings))
     for typed, output in split_pycon(lines):
         lines = [line[4:] for line in typed]
         shown, printed = page.push([with_labels(page, line) for line in lines], lines)

@@ -444,9 +444,13 @@ class Page:
             return why
         terminal.exit_python()
         output = terminal.start_python(self.project.command(command), TIMEOUT)
-        if terminal.python:
-            self.reader.python = terminal
+        self.reader.python = terminal  # the latest session, even one that did not start
         return self.project.shown(output)
+
+    @property
+    def python_running(self) -> bool:
+        """Whether the latest Python session started still runs."""
+        return bool(self.reader.python and self.reader.python.python)
 
     @property
     def session(self) -> Terminal:
@@ -454,10 +458,10 @@ class Page:
         one, or the one the latest session was started in; none yet: a silent new one."""
         if self.terminal.python:
             return self.terminal
-        if self.reader.python and self.reader.python.python:
+        if self.python_running:
             return self.reader.python
         output = self.start_shell("python -m manage shell")
-        if not (self.reader.python and self.reader.python.python):
+        if not self.python_running:
             raise RuntimeError(f"`python -m manage shell` did not start:\n{output}")
         return self.reader.python
 

@@ -110,7 +110,7 @@ class Terminal:
         os.write(self.fd, command.encode() + b"\n")
         output, match = self.read(python_prompt_or_done, timeout)
         self.python = match.re is PYTHON_PROMPT
-        return output if self.python else f"{output}\n(exited with status {match[1]})"
+        return output if self.python else f"{output}\n(exited with status {int(match[1])})"
 
     def push(self, line: str, timeout: float) -> tuple[str, bool]:
         """Type a line at the Python prompt: what it printed, and whether `... ` waits for more."""
