@@ -438,7 +438,6 @@ class Page:
         if terminal := self.occupied.pop(name, None):
             terminal.job = None
 
-
     def edit(self, path: str, old: str, new: str) -> str | None:
         """Replace `old` by `new` in a file of the project, as the reader's editor would."""
         file = self.project.root / path
