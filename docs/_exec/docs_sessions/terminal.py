@@ -83,7 +83,10 @@ class Terminal:
 
     @staticmethod
     def text(output: bytes) -> str:
-        return ESCAPES.sub("", output.decode(errors="replace").replace("\r\n", "\n"))
+        """The output as the window shows it: a line redrawn after a carriage return (a progress
+        bar) shows its last version only."""
+        text = ESCAPES.sub("", output.decode(errors="replace").replace("\r\n", "\n"))
+        return "\n".join(line.rstrip("\r").rsplit("\r", 1)[-1] for line in text.split("\n"))
 
     def interrupt(self) -> None:
         """Ctrl+C: SIGINT to the terminal's foreground job, from the terminal's own driver."""
