@@ -19,7 +19,7 @@ DOCS = Path(__file__).parent
 sys.path.insert(0, str(DOCS / "_exec"))
 
 from docs_sessions.parsers import PARSERS, setup_page, teardown_page  # noqa: E402
-from docs_sessions.runner import Background, Project  # noqa: E402
+from docs_sessions.runner import Background, Project, Reader  # noqa: E402
 
 root = Path(os.environ["DOCS_PROJECT"]).absolute()
 project = Project(
@@ -34,6 +34,8 @@ project = Project(
     # The reader's text -> what the docs run runs instead.
     substitutions=[
         (r"path/to/this/repository", str(DOCS.parent)),
+        # The reader's project is the bake the run installed (cookiecutter's copy goes unused).
+        (r"^cd tasks_demo$", "cd {project.root}"),
         (r"uvx cookiecutter", f"{sys.executable} -m cookiecutter"),
         # The pages show port 8000; the run uses a free one, shown as 8000 in the output.
         (r"--port 8000", "--port {project.port}"),
@@ -43,7 +45,8 @@ project = Project(
         (r"(createdb .*) tasks_demo$", r"\1 {project.database_name}"),
     ],
 )
-project.setup_django()
+# One reader follows the tutorial's parts in order, in the same terminals (runner.Reader).
+reader = Reader(project)
 
 BAKE = re.compile(r"^% docs: bake (\w+)$", re.MULTILINE)
 
@@ -54,10 +57,17 @@ def page_database(path: Path) -> str:
     return match[1] if match else "sqlite"
 
 
-collect_page = Sybil(
+collect_tutorial_page = Sybil(
     parsers=PARSERS,
     path=str(DOCS),
-    patterns=["tutorial/*.md", "howto/*.md", "explanation/*.md", "reference/*.md"],
+    patterns=["tutorial/*.md"],
+    setup=setup_page(project, reader),
+    teardown=teardown_page,
+).pytest()
+collect_other_page = Sybil(
+    parsers=PARSERS,
+    path=str(DOCS),
+    patterns=["howto/*.md", "explanation/*.md", "reference/*.md"],
     setup=setup_page(project),
     teardown=teardown_page,
 ).pytest()
@@ -71,7 +81,15 @@ RUN_BAKE = os.environ.get("DOCS_BAKE", project.database)
 def pytest_collect_file(file_path: Path, parent):
     if file_path.suffix == ".md" and page_database(file_path) != RUN_BAKE:
         return None
-    return collect_page(file_path, parent)
+    if file_path.parent.name == "tutorial":
+        return collect_tutorial_page(file_path, parent)
+    return collect_other_page(file_path, parent)
+
+
+@pytest.fixture
+def docs_project() -> Project:
+    """The run's bake, for the runner's own tests (_exec/test_*.py)."""
+    return project
 
 
 def stop(signum, frame):
@@ -80,6 +98,7 @@ def stop(signum, frame):
     The pages' processes run in sessions of their own, which a signal to this one misses.
     """
     Background.stop_all()
+    reader.close()
     project.close(keep=True)
     raise SystemExit(128 + signum)
 
@@ -92,6 +111,7 @@ def pytest_sessionfinish(session, exitstatus):
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:  # the pages chosen are the other bake's
         session.exitstatus = exitstatus = pytest.ExitCode.OK
     Background.stop_all()
+    reader.close()
     project.close(keep=exitstatus != 0)
     if exitstatus != 0:
         print(f"\nThe docs run's database and process output: {project.workdir}")

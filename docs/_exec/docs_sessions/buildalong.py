@@ -18,9 +18,10 @@ HOOK = TEMPLATE / "hooks" / "post_gen_project.py"
 SLUG = "{{ cookiecutter.project_slug }}"
 
 # What a project holds that nobody writes: made by tools, or by running it. `.env` is made
-# for each copy (its secret key); the rest is made by uv, Python, pytest and the project.
+# for each copy (its secret key); the rest is made by uv, Python, pytest and the project
+# (`staticfiles`: part 9's collectstatic).
 NOT_WRITTEN = [".venv", ".env", "__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache", "var",
-               "db.sqlite3*", "test-results", "build", "*.egg-info"]  # fmt: skip
+               "db.sqlite3*", "test-results", "build", "*.egg-info", "staticfiles"]  # fmt: skip
 
 # The next `{project-file}` listing of a page: its path and its options.
 LISTING = re.compile(r"```\{project-file\} (?P<path>\S+)\n(?P<options>(?::[\w-]+:[^\n]*\n)*)")

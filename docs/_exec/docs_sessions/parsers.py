@@ -8,8 +8,10 @@ import re
 import signal
 import subprocess
 import textwrap
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
+from pathlib import Path
 
 import pytest
 from sybil import Document, Example, Region
@@ -17,11 +19,13 @@ from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
 
 from . import buildalong
 from .patterns import Line, Step, compare_steps, compile_line
-from .runner import TIMEOUT, Background, Page
+from .runner import TIMEOUT, Page, Reader
 
 PAGE = "docs_page"  # the Page, in each Sybil document's namespace
+OWN_READER = "docs_own_reader"  # whether the page's Reader is its own (not the tutorial's)
 SHELL = re.compile(r"(uv run )?python -m manage shell")
 LABEL = re.compile(r"<(\w+:[\w-]+)>")
+SHELL_STATE = ("cd ", "export ", "unset ")  # builtins that change the terminal's state
 
 # `% docs: VERB ARGS`, then for `python` its code, in comment lines indented 2+ spaces.
 DIRECTIVE = re.compile(
@@ -35,7 +39,7 @@ OPTIONS = {
 }  # fmt: skip
 ACTIONS = {
     "database", "cwd", "start", "stop", "interrupt", "wait-for", "wait-until", "python", "edit",
-    "restore", "write", "compare-with-bake",
+    "restore", "terminal", "close", "pause", "exited", "write", "compare-with-bake",
 }  # fmt: skip
 # Read when the pages are collected (conftest.py): the bake a page runs against.
 PAGE_LEVEL = {"bake"}
@@ -133,19 +137,21 @@ def run_console(page: Page, text: str) -> str | None:
         if any(command.startswith(prefix) for prefix in not_run):
             steps.append(Step(typed, typed, output, output, checked=False))
             continue
-        if command.startswith(("cd ", "export ", "unset ")):  # the shell's own state
-            if command.startswith("cd "):
-                page.cd(command[3:].strip())
-            else:
-                page.export(command)
-            steps.append(Step(typed, typed, output, []))
-            continue
-        run = page.project.run_in_terminal if "press-enter" in options else page.project.run
+        if why := page.busy(page.terminal):
+            return why
         timeout = command_timeout(options)
-        status, printed = run(with_labels(page, command), page.cwd, page.env, timeout)
+        if "press-enter" in options:  # in a terminal of its own, from this one's state
+            cwd, env = page.state()
+            status, printed = page.project.run_in_terminal(
+                with_labels(page, command), cwd, env, timeout
+            )
+        else:
+            status, printed = page.run(with_labels(page, command), timeout)
         steps.append(Step(typed, typed, output, printed.splitlines()))
-        if status != status_expected:
-            notes.append(f"`{command}` exited with status {status}, not {status_expected}")
+        # The shell's own state (`cd`, `export`, `unset`) must change; `exit-status` is the others'.
+        expected = 0 if command.startswith(SHELL_STATE) else status_expected
+        if status != expected:
+            notes.append(f"`{command}` exited with status {status}, not {expected}")
     comparison = compare_steps(steps, page.bindings)
     if not comparison.ok or notes:
         return difference("The output", comparison, notes)
@@ -160,14 +166,14 @@ def command_timeout(options: dict[str, list[str]]) -> float:
 
 
 def run_background(page: Page, options: dict[str, list[str]], commands) -> str | None:
-    """`background NAME`: start the block's command and keep it running; `output-of NAME
-    [PROCESS]`: wait for what it printed since (PROCESS: only honcho's lines of that one)."""
+    """`background NAME`: start the block's command in the page's terminal and keep it
+    running; `output-of NAME [PROCESS]`: wait for what it printed since (PROCESS: only
+    honcho's lines of that one)."""
     if "background" in options:
         [(command, output)] = commands
         [name] = options["background"]
-        page.processes[name] = Background(
-            page.project, name, with_labels(page, command), page.cwd, page.env
-        )
+        if why := page.start(name, with_labels(page, command), occupy=True):
+            return why
         only = None
     else:
         [(_, output)] = commands
@@ -211,9 +217,13 @@ def run_pycon(page: Page, text: str) -> str | None:
         banner = []
         while lines and not lines[0].startswith(">>>"):
             banner.append(lines.pop(0))
-        steps.append(Step([command], [command], banner, page.start_shell().splitlines()))
+        started = page.start_shell(command[2:])
+        steps.append(Step([command], [command], banner, started.splitlines()))
+        if not page.python_running:  # the lines would go to bash: stop at the command
+            return difference("The session", compare_steps(steps, page.bindings))
     for typed, output in split_pycon(lines):
-        shown, printed = page.push([line[4:] for line in typed])
+        lines = [line[4:] for line in typed]
+        shown, printed = page.push([with_labels(page, line) for line in lines], lines)
         steps.append(Step(typed, shown, output, printed))
     comparison = compare_steps(steps, page.bindings)
     if not comparison.ok:
@@ -236,14 +246,22 @@ def run_directive(page: Page, parsed: tuple[str, str, str]) -> str | None:
     if verb == "database":  # `% docs: database empty|migrated|continue`
         page.prepare_database(args)
     elif verb == "cwd":  # `% docs: cwd home`: the page starts before the project exists
-        page.cd("~" if args == "home" else args)
+        status, output = page.run(f"cd {page.project.home if args == 'home' else args}")
+        return f"cd {args} failed: {output}" if status else None
+    elif verb == "terminal":  # `% docs: terminal NAME`: the next blocks run in that terminal
+        page.terminal_name = args
+    elif verb == "close":  # `% docs: close NAME`: the reader closes that terminal
+        return page.close_terminal(args)
+    elif verb == "pause":  # `% docs: pause SECONDS`: the time a reader needs for the next step
+        time.sleep(float(args))
     elif verb in OPTIONS:
         page.options.setdefault(verb, []).append(args)
     elif verb == "start":  # `% docs: start NAME: COMMAND`
         name, command = name_and_text(args)
-        page.processes[name] = Background(page.project, name, command, page.cwd, page.env)
+        return page.start(name, command, occupy=False)
     elif verb == "stop":  # `% docs: stop NAME`
         status = page.processes.pop(args).stop()
+        page.release(args)
         if status not in (0, -15, 143):  # 143: a shell's (or uv's) "terminated by SIGTERM"
             return f"{args} exited with status {status} when stopped"
     elif verb == "interrupt":  # `% docs: interrupt NAME`: Ctrl+C in its terminal, and wait
@@ -253,6 +271,13 @@ def run_directive(page: Page, parsed: tuple[str, str, str]) -> str | None:
             process.process.wait(TIMEOUT)
         except subprocess.TimeoutExpired:
             return f"{args} still runs {TIMEOUT} s after Ctrl+C"
+        page.release(args)
+    elif verb == "exited":  # `% docs: exited NAME`: it exits by itself (stopped from elsewhere)
+        try:
+            page.processes[args].process.wait(TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return f"{args} still runs after {TIMEOUT} s"
+        page.release(args)
     elif verb == "wait-for":  # `% docs: wait-for NAME: LINE` (the notation of outputs)
         name, line = name_and_text(args)
         comparison = page.processes[name].wait_for([pattern(page, line)])
@@ -261,9 +286,8 @@ def run_directive(page: Page, parsed: tuple[str, str, str]) -> str | None:
         page.bindings.update(comparison.bindings)
     elif verb == "wait-until":  # `% docs: wait-until EXPRESSION` (in the shell session)
         return page.wait_until(args) or None
-    elif verb == "python":  # hidden code, run in the shell session: use sparingly
-        with page.captured():
-            exec(body, page.namespace)  # noqa: S102  the page's own code
+    elif verb == "python":  # hidden code for what the reader does in the browser: use sparingly
+        exec(body, page.reader.hidden)  # noqa: S102  the page's own code
     elif verb == "edit":  # `% docs: edit PATH: OLD => NEW`, undone when the page ends
         path, change = name_and_text(args)
         old, _, new = change.partition(" => ")
@@ -277,11 +301,23 @@ def run_directive(page: Page, parsed: tuple[str, str, str]) -> str | None:
     return None
 
 
+def readers_project(page: Page) -> tuple[Path | None, str | None]:
+    """The directory the page's terminal `cd`'d into, which must be the reader's project (the
+    run's bake: `cd tasks_demo` enters it); else why not."""
+    directory = page.terminal.cwd
+    if directory != page.project.root.resolve():
+        return None, f"{page.terminal} is in {directory}, not in the reader's project"
+    return directory, None
+
+
 def write_listing(page: Page, path: str, options: dict[str, str]) -> str | None:
     """Save the listing `path` (the bake's file, as the page shows it) in the reader's project."""
+    project, why = readers_project(page)
+    if why:
+        return why
     finished = buildalong.finished_bake(page.project.workdir, page.project.database)
     text = buildalong.listing_text((finished / path).read_text(), options)
-    file = page.project.root / path
+    file = project / path
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(text)
     return None
@@ -289,9 +325,12 @@ def write_listing(page: Page, path: str, options: dict[str, str]) -> str | None:
 
 def compare_with_bake(page: Page, document_path: str) -> str | None:
     """The reader's project differs from the finished bake in no file written so far."""
+    project, why = readers_project(page)
+    if why:
+        return why
     finished = buildalong.finished_bake(page.project.workdir, page.project.database)
     part = buildalong.part_of(document_path)
-    problems = buildalong.differences(page.project.root, finished, part)
+    problems = buildalong.differences(project, finished, part)
     if problems:
         header = f"After part {part}, the reader's project differs from the finished bake:"
         return "\n\n".join([header, *problems])
@@ -319,12 +358,19 @@ def parse_directives(document: Document) -> Iterable[Region]:
 PARSERS = [fenced("console", run_console), fenced("pycon", run_pycon), parse_directives]
 
 
-def setup_page(project) -> Callable[[dict], None]:
+def setup_page(project, reader: Reader | None = None) -> Callable[[dict], None]:
+    """A page's setup: it continues `reader`'s terminals (the tutorial's), or gets its own."""
+
     def setup(namespace: dict) -> None:
-        namespace[PAGE] = Page(project)
+        namespace[PAGE] = Page(project, reader or Reader(project, shell_terminal="shell"))
+        namespace[OWN_READER] = reader is None
 
     return setup
 
 
 def teardown_page(namespace: dict) -> None:
-    namespace[PAGE].close()
+    """A page's end: its processes stopped, its edits undone; its own terminals closed."""
+    page: Page = namespace[PAGE]
+    page.close()
+    if namespace[OWN_READER]:
+        page.reader.close()

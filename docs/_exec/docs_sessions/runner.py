@@ -1,12 +1,9 @@
-"""What the pages' blocks run against: a baked project, a throwaway database, a Django shell
-session in this process, and commands and background processes in the project's directory.
+"""What the pages' blocks run against: a baked project, a throwaway database, the reader's
+terminals (real shells, with the Python shell sessions started in them), background processes
+and the reader's browser.
 """
 
-import code
-import contextlib
 import fcntl
-import io
-import logging
 import os
 import pty
 import re
@@ -28,6 +25,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from . import patterns
+from .terminal import Terminal
 
 # Seconds to wait for a command, a background process's output, a condition.
 TIMEOUT = float(os.environ.get("DOCS_TIMEOUT", "60"))
@@ -75,7 +73,7 @@ class Project:
         """A shell in the project with its .venv activated, and the run's own database."""
         venv = self.root / ".venv"
         drop = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "DJANGO_SETTINGS_MODULE", "PYTHONPATH"}
-        drop.add("PROMETHEUS_MULTIPROC_DIR")  # set by this process's Django: a terminal has none
+        drop.add("PROMETHEUS_MULTIPROC_DIR")  # the monitoring app sets it per process
         env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("PYTEST")}
         database = (
             {"SQLITE_PATH": str(self.sqlite_path)}
@@ -92,14 +90,6 @@ class Project:
                 "COLUMNS": "100",  # argparse's --help wraps as the pages show it
             }
         )
-
-    def deactivated(self, env: dict[str, str | None]) -> dict[str, str | None]:
-        """`env` without the bake's .venv activated: a shell in another project (uv would warn
-        that VIRTUAL_ENV is not that project's environment)."""
-        venv_bin = str(self.root / ".venv" / "bin")
-        entries = (env.get("PATH") or "").split(os.pathsep)
-        path = os.pathsep.join(entry for entry in entries if entry != venv_bin)
-        return env | {"VIRTUAL_ENV": None, "PATH": path}
 
     @property
     def base_url(self) -> str:
@@ -123,55 +113,6 @@ class Project:
         """The project's .env, without its comments."""
         lines = (self.root / ".env").read_text().splitlines()
         return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
-
-    def settings_module(self) -> str:
-        """DJANGO_SETTINGS_MODULE as the reader's shell gets it: from the project's .env."""
-        for line in self.env_file_lines():
-            name, _, value = line.partition("=")
-            if name.strip() == "DJANGO_SETTINGS_MODULE":
-                return value.strip()
-        return "config.settings.development"
-
-    def setup_django(self) -> None:
-        """Configure Django in this process, for the pages' shell sessions."""
-        os.environ["DJANGO_SETTINGS_MODULE"] = self.settings_module()
-        database = {"SQLITE_PATH", "DATABASE_URL"}
-        os.environ.update({k: v for k, v in self.env.items() if k in database})
-        sys.path.insert(0, str(self.root))
-        import django
-
-        before = set(os.environ)
-        django.setup()
-        # The development settings put .env's values in this process's environment: keep them
-        # out of the pages' shells, which the reader's terminal has not got (honcho and the
-        # development settings read .env themselves). What the apps set for this process stays
-        # (the monitoring app's PROMETHEUS_MULTIPROC_DIR: its counters need it at each enqueue).
-        from_env_file = {line.partition("=")[0].strip() for line in self.env_file_lines()}
-        for name in (set(os.environ) - before) & from_env_file:
-            del os.environ[name]
-        # A terminal shows the shell's log lines (stderr) among its output: send every
-        # console handler to whatever sys.stdout is when it writes.
-        for logger in [logging.root, *logging.root.manager.loggerDict.values()]:
-            for handler in getattr(logger, "handlers", []):
-                if type(handler) is logging.StreamHandler:
-                    handler.setStream(CurrentStdout())
-
-    def run(
-        self, command: str, cwd: Path, env: dict[str, str], timeout: float = TIMEOUT
-    ) -> tuple[int, str]:
-        """Run `command` as the reader would, in `cwd`: its status and output."""
-        process = subprocess.Popen(
-            self.command(command), shell=True, executable="/bin/bash", cwd=cwd, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, start_new_session=True,
-        )  # fmt: skip
-        try:
-            output, _ = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:  # e.g. a server in a block not marked `background`
-            os.killpg(process.pid, signal.SIGKILL)
-            output, _ = process.communicate()
-            output += f"\n(the docs run killed this command after {timeout} s)"
-        return process.returncode, self.shown(output)
 
     def run_in_terminal(
         self, command: str, cwd: Path, env: dict[str, str], timeout: float = TIMEOUT
@@ -215,9 +156,6 @@ class Project:
 
     def reset_database(self, migrated: bool = True) -> None:
         """A new database for the next page: migrated, or none at all (the page creates it)."""
-        from django.db import connections
-
-        connections.close_all()
         if self.database == "sqlite":
             # and its -wal, -shm, and -workers (the directory of the workers' lock files)
             for path in self.workdir.glob(f"{self.sqlite_path.name}*"):
@@ -235,9 +173,6 @@ class Project:
 
     def drop_database(self) -> None:
         if self.database == "postgresql":
-            from django.db import connections
-
-            connections.close_all()
             self.admin_sql(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
 
     def drop_test_database(self) -> None:
@@ -265,32 +200,6 @@ class Project:
         self.drop_test_database()
         if not keep:
             shutil.rmtree(self.workdir, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    """Interrupt code of the page's session that runs longer (a poll loop that never ends)."""
-
-    def interrupt(signum, frame):
-        raise TimeoutError(f"the docs run interrupted this statement after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-class CurrentStdout:
-    """A stream that writes to the sys.stdout of the moment (redirected during a session)."""
-
-    def write(self, text: str) -> int:
-        return sys.stdout.write(text)
-
-    def flush(self) -> None:
-        sys.stdout.flush()
 
 
 class Browser:
@@ -402,17 +311,51 @@ class Background:
             process.stop(timeout=10)
 
 
-class Page:
-    """The state one page builds up as its blocks run, in order."""
+class Reader:
+    """What a reader keeps from one page to the next: terminals (each with its directory, its
+    exports and its shell variables, and the Python session running in it), the browser.
 
-    def __init__(self, project: Project) -> None:
+    The tutorial's pages share one reader, as one person follows them in order; every other
+    page has a reader of its own, who keeps its Python sessions in a terminal of their own
+    (`shell_terminal`): those pages do not name their terminals.
+    """
+
+    def __init__(self, project: Project, shell_terminal: str | None = None) -> None:
         self.project = project
-        self.cwd = project.root  # `cd` in a console block changes it
-        self.exported: dict[str, str | None] = {}  # `export` and `unset` in a console block
-        self.console: code.InteractiveConsole | None = None
+        self.shell_terminal = shell_terminal
+        self.terminals: dict[str, Terminal] = {}
+        self.python: Terminal | None = None  # where the latest Python session was started
+        self.browser = Browser(project)
+        self.hidden = {"docs_browser": self.browser}  # the namespace of `% docs: python`
+
+    def terminal(self, name: str) -> Terminal:
+        """The terminal `name`; a new one opens in the project's directory (the pages say
+        "in the project's directory" when they open one)."""
+        if name not in self.terminals:
+            self.terminals[name] = Terminal(name, self.project.root, self.project.env)
+        return self.terminals[name]
+
+    def close(self) -> None:
+        for terminal in self.terminals.values():
+            terminal.close()
+        self.terminals.clear()
+        self.python = None
+
+
+FIRST = "first"  # the terminal a page's blocks run in until it names another
+
+
+class Page:
+    """The state one page builds up as its blocks run, in order, in the reader's terminals."""
+
+    def __init__(self, project: Project, reader: Reader) -> None:
+        self.project = project
+        self.reader = reader
+        self.terminal_name = FIRST  # `% docs: terminal NAME` changes it
         self.bindings: dict[str, str] = {}  # <kind:label> -> the text it matched
         self.options: dict[str, list[str]] = {}  # `% docs:` options for the next block
         self.processes: dict[str, Background] = {}
+        self.occupied: dict[str, Terminal] = {}  # background process -> the terminal it holds
         self.edited: dict[Path, str] = {}  # files of the project a page changed: their text
         self.failed = False
         self.database_ready = False  # until its first step: see Page.prepare_database
@@ -426,52 +369,74 @@ class Page:
         self.database_ready = True
 
     @property
-    def env(self) -> dict[str, str]:
-        """The environment of the page's shell: the project's, and what the page exported."""
-        env = self.project.env | self.exported
-        if self.in_another_project():
-            env = self.project.deactivated(env)
-        return {name: value for name, value in env.items() if value is not None}
+    def terminal(self) -> Terminal:
+        return self.reader.terminal(self.terminal_name)
 
-    def in_another_project(self) -> bool:
-        """Whether the page's directory is a project of its own (one the page baked), not the
-        bake the run installed: a page's rehearsal, such as the PostgreSQL how-to's switch."""
-        inside = self.cwd.resolve().is_relative_to(self.project.root.resolve())
-        return not inside and (self.cwd / "pyproject.toml").exists()
+    def busy(self, terminal: Terminal) -> str | None:
+        """Why a command cannot be typed in `terminal` now, if it cannot."""
+        job = self.processes.get(terminal.job or "")
+        if terminal.job and (job is None or job.process.poll() is not None):
+            self.release(terminal.job)  # it exited (killed from elsewhere): the prompt is back
+        if terminal.job or terminal.python:
+            what = f"`{terminal.job}`" if terminal.job else "a Python shell"
+            return (
+                f"{terminal} runs {what}: a reader would type this command elsewhere; the page "
+                "must say in which terminal (`% docs: terminal NAME`)"
+            )
+        return None
 
-    def export(self, command: str) -> None:
-        """`export NAME=VALUE` (VALUE as bash expands it) or `unset NAME`, in the page's shell."""
-        verb, _, assignment = command.partition(" ")
-        name = assignment.partition("=")[0]
-        if verb == "unset":
-            self.exported[name] = None
+    def run(self, command: str, timeout: float = TIMEOUT) -> tuple[int, str]:
+        """Type `command` in the page's terminal: its status and output as the page shows it."""
+        terminal = self.terminal
+        if command == "cd .." and terminal.cwd == self.project.root.resolve():
+            command = f"cd {self.project.home}"  # the reader's project sits in their home
+        status, output = terminal.run(self.project.command(command), timeout)
+        if command.startswith("cd "):
+            self.follow_project(terminal)
+        return status, self.project.shown(output)
+
+    def follow_project(self, terminal: Terminal) -> None:
+        """After a `cd`: in a project the page made (the PostgreSQL how-to's rehearsal bake),
+        the run's bake's .venv is not activated (uv would warn that VIRTUAL_ENV is not that
+        project's environment); back elsewhere, it is again. A reader who activated nothing
+        types nothing for it: the run does, unseen."""
+        cwd, root = terminal.cwd, self.project.root.resolve()
+        another = not cwd.is_relative_to(root) and (cwd / "pyproject.toml").exists()
+        if another == terminal.deactivated:
             return
-        script = f'{command}; printf %s "${name}"'
-        expanded = subprocess.run(
-            ["/bin/bash", "-c", script], cwd=self.cwd, env=self.env,
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        self.exported[name] = expanded.stdout
-
-    def cd(self, directory: str) -> None:
-        """`cd` as the reader types it: into the project (its name), or back home."""
-        if directory == self.project.root.name:
-            self.cwd = self.project.root
-        elif directory == "~" or (directory == ".." and self.cwd == self.project.root):
-            self.cwd = self.project.home
-        elif made_by_page := self.page_directory(directory):
-            self.cwd = made_by_page
-        elif directory == "..":
-            self.cwd = self.project.home
+        venv = self.project.root / ".venv"
+        without = f'PATH="${{PATH//"{venv}/bin:"/}}"'  # bash: the entry out of PATH
+        if another:
+            command = f"unset VIRTUAL_ENV; {without}"
         else:
-            raise ValueError(f"the docs run knows no directory {directory!r}")
+            command = f'export VIRTUAL_ENV="{venv}"; {without}; PATH="{venv}/bin:$PATH"'
+        status, output = terminal.run(command, timeout=30)
+        if status:
+            raise RuntimeError(f"{terminal}: {command} failed: {output}")
+        terminal.deactivated = another
 
-    def page_directory(self, directory: str) -> Path | None:
-        """`directory` relative to the page's, if it is one the page made in its home (a
-        rehearsal bake beside the run's, such as the PostgreSQL how-to's switch)."""
-        path = (self.cwd / directory).resolve()
-        inside = path.is_relative_to(self.project.home.resolve())
-        return path if inside and path.is_dir() else None
+    def state(self, terminal: Terminal | None = None) -> tuple[Path, dict[str, str]]:
+        """The directory and environment a command typed in the terminal would get."""
+        scratch = self.project.workdir / "terminal-state"
+        return (terminal or self.terminal).state(scratch)
+
+    def start(self, name: str, command: str, occupy: bool) -> str | None:
+        """Start a background process from the page's terminal, with its directory and
+        environment; `occupy`: it runs in that terminal, which takes no command until it stops."""
+        terminal = self.terminal
+        if occupy and (why := self.busy(terminal)):
+            return why
+        cwd, env = self.state(terminal)
+        self.processes[name] = Background(self.project, name, command, cwd, env)
+        if occupy:
+            terminal.job = name
+            self.occupied[name] = terminal
+        return None
+
+    def release(self, name: str) -> None:
+        """The process `name` ended: its terminal takes commands again."""
+        if terminal := self.occupied.pop(name, None):
+            terminal.job = None
 
     def edit(self, path: str, old: str, new: str) -> str | None:
         """Replace `old` by `new` in a file of the project, as the reader's editor would."""
@@ -488,48 +453,60 @@ class Page:
             file.write_text(text)
         self.edited.clear()
 
-    @contextlib.contextmanager
-    def captured(self):
-        """stdout and stderr, interleaved as in a terminal, in the page's directory."""
-        output = io.StringIO()
-        with (
-            contextlib.chdir(self.project.root),
-            contextlib.redirect_stdout(output),
-            contextlib.redirect_stderr(output),
-        ):
-            yield output
+    def close_terminal(self, name: str) -> str | None:
+        """Close the terminal `name`, as the reader closes its window; a new one opens if a
+        later block names it."""
+        terminal = self.reader.terminals.get(name)
+        if terminal and terminal.job and (why := self.busy(terminal)):
+            return why
+        if terminal:
+            terminal.close()
+            del self.reader.terminals[name]
+        return None
 
-    def start_shell(self) -> str:
-        """A new `python -m manage shell` session; what it prints before its first prompt."""
-        from django.core.management.commands.shell import Command
-
-        with self.captured() as output:
-            namespace = Command().get_namespace(verbosity=1)  # "18 objects imported..."
-            namespace["docs_browser"] = Browser(self.project)  # for hidden steps only
-            self.console = code.InteractiveConsole(namespace)
-            cprt = 'Type "help", "copyright", "credits" or "license" for more information.'
-            print(f"Python {sys.version} on {sys.platform}\n{cprt}\n(InteractiveConsole)")
-        return self.project.shown(output.getvalue())
+    def start_shell(self, command: str) -> str:
+        """`command` (`uv run python -m manage shell`) typed in the page's terminal: what it
+        prints before its first prompt. A session already running there is left first (Ctrl+D),
+        as a reader leaves it to type the command."""
+        if self.reader.shell_terminal:
+            terminal = self.reader.terminal(self.reader.shell_terminal)
+        else:
+            terminal = self.terminal
+        if terminal.job and (why := self.busy(terminal)):
+            return why
+        terminal.exit_python()
+        output = terminal.start_python(self.project.command(command), TIMEOUT)
+        self.reader.python = terminal  # the latest session, even one that did not start
+        return self.project.shown(output)
 
     @property
-    def namespace(self) -> dict:
-        """The shell session's namespace (a silent session is started if none was)."""
-        if self.console is None:
-            self.start_shell()
-        return self.console.locals
+    def python_running(self) -> bool:
+        """Whether the latest Python session started still runs."""
+        return bool(self.reader.python and self.reader.python.python)
 
-    def push(self, lines: list[str]) -> tuple[list[str], list[str]]:
-        """Type `lines` at the shell's prompts: the lines the terminal shows, prompts
-        included, and what the session printed."""
-        if self.console is None:  # a page that shows no `$ python -m manage shell`
-            self.start_shell()
-        shown, more = [], False
-        with self.captured() as output:
-            for line in lines:
-                shown.append(f"{'... ' if more else '>>> '}{line}")
-                with time_limit(TIMEOUT):
-                    more = self.console.push(line)
-        return shown, self.project.shown(output.getvalue()).splitlines()
+    @property
+    def session(self) -> Terminal:
+        """The terminal whose Python session a block continues: the page's terminal if it runs
+        one, or the one the latest session was started in; none yet: a silent new one."""
+        if self.terminal.python:
+            return self.terminal
+        if self.python_running:
+            return self.reader.python
+        output = self.start_shell("python -m manage shell")
+        if not self.python_running:
+            raise RuntimeError(f"`python -m manage shell` did not start:\n{output}")
+        return self.reader.python
+
+    def push(self, lines: list[str], typed: list[str]) -> tuple[list[str], list[str]]:
+        """Type `lines` at the session's prompts (`typed`: as the page shows them): the lines
+        the terminal shows, prompts included, and what the session printed."""
+        terminal = self.session
+        shown, printed, more = [], [], False
+        for line, as_shown in zip(lines, typed, strict=True):
+            shown.append(f"{'... ' if more else '>>> '}{as_shown}")
+            output, more = terminal.push(line, TIMEOUT)
+            printed.append(output)
+        return shown, self.project.shown("".join(printed)).splitlines()
 
     def take_options(self) -> dict[str, list[str]]:
         """The options given for the next block, which is this one."""
@@ -537,17 +514,18 @@ class Page:
         return options
 
     def wait_until(self, expression: str, timeout: float = TIMEOUT) -> str:
-        """Evaluate `expression` in the session until it is true; a message if it never is."""
-        deadline = time.monotonic() + timeout
+        """Type `expression` in the session until it prints True; a message if it never does."""
+        terminal, deadline, output = self.session, time.monotonic() + timeout, ""
         while time.monotonic() < deadline:
-            with self.captured():
-                if eval(expression, self.namespace):
-                    return ""
-            time.sleep(POLL)
-        return f"still false after {timeout} s: {expression}"
+            output, _ = terminal.push(expression, TIMEOUT)
+            if output.strip() == "True":
+                return ""
+            time.sleep(POLL * 5)
+        return f"still not True after {timeout} s: {expression}\n{output}"
 
     def close(self) -> None:
-        for process in self.processes.values():
+        for name, process in self.processes.items():
             process.stop()
+            self.release(name)
         self.processes.clear()
         self.restore()
