@@ -60,9 +60,9 @@ def test_two_slow_clients_do_not_stall_the_site(web):
         for client in slow:
             client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         for line in range(3):  # they keep trickling while the site is asked
-            started = time.monotonic()
+            # A site stalled by the slow clients answers only once their requests end, after
+            # this loop: `get` then times out. How fast it answers is the benchmarks' question.
             assert b"<h1>" in get(f"{url}/", timeout=SLOW_HEADER_EVERY)
-            assert time.monotonic() - started < 1, "GET / waited for the slow clients"
             for client in slow:
                 client.sendall(f"X-Slow-{line}: 1\r\n".encode())
             time.sleep(SLOW_HEADER_EVERY)  # the slow clients' pace, not a wait for a condition
