@@ -26,6 +26,11 @@ nox.options.error_on_missing_interpreters = True
 # uv must use the interpreters on this machine, never download one.
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 
+# A shell that starts nox in the background (`nox &` in a script) makes it ignore Ctrl+C, and
+# every process it starts would inherit that: the tests' and the pages' Ctrl+C would do nothing.
+# A handler is not inherited across exec; the processes started from here get the default.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 TEMPLATE_TEST_REQUIREMENTS = [
     "cookiecutter>=2.6",
     "pytest>=8",
