@@ -76,30 +76,25 @@ def test_django_templates_are_copied_unrendered(baked):
         assert filecmp.cmp(path, template_source(path, baked.path), shallow=False), path
 
 
-def test_nothing_of_the_other_database_is_baked(baked):
-    """No file, dependency, code or comment of the database option not chosen."""
-    other = OTHER_DATABASE[baked.database]
-    found = [
-        f"{path.relative_to(baked.path)}: {line.strip()}"
-        for path in project_files(baked.path)
+def lines_matching(project: Path, pattern: re.Pattern) -> list[str]:
+    """The lines (and file names) of `project` that match `pattern`, `.env` and templates aside."""
+    return [
+        f"{path.relative_to(project)}: {line.strip()}"
+        for path in project_files(project)
         if path.name != ".env" and not is_django_template(path)
         for line in [path.name, *path.read_text().splitlines()]
-        if other.search(line)
+        if pattern.search(line)
     ]
-    assert found == []
+
+
+def test_nothing_of_the_other_database_is_baked(baked):
+    """No file, dependency, code or comment of the database option not chosen."""
+    assert lines_matching(baked.path, OTHER_DATABASE[baked.database]) == []
 
 
 def test_nothing_of_the_other_backend_is_baked(baked):
     """No file, dependency, code or comment of the task backend not chosen."""
-    other = OTHER_BACKEND[baked.backend]
-    found = [
-        f"{path.relative_to(baked.path)}: {line.strip()}"
-        for path in project_files(baked.path)
-        if path.name != ".env" and not is_django_template(path)
-        for line in [path.name, *path.read_text().splitlines()]
-        if other.search(line)
-    ]
-    assert found == []
+    assert lines_matching(baked.path, OTHER_BACKEND[baked.backend]) == []
 
 
 def test_the_tasks_are_the_same_files_on_the_database_and_on_rq(cookies):
