@@ -38,7 +38,11 @@ def test_the_counters_of_two_worker_processes_add_up_to_the_database_s(
                        timeout=20, waiting_for="each worker to be sending an email")  # fmt: skip
         finished = taskdb.TaskRow.objects.filter(status__in=["SUCCESSFUL", "FAILED"])
         wait_until(lambda: finished.count() == EMAILS, timeout=20, waiting_for="every email")
-        after = scrape()
+        # A worker counts a finished task just after it saved the result (task_finished is
+        # sent then): on a busy machine a scrape can fall in between, so wait for the counts.
+        counted = finished_count(before, task) + EMAILS
+        after = wait_until(lambda: scrape_counting(counted, task), timeout=20,
+                           waiting_for="every finished email to be counted")  # fmt: skip
 
     rows = taskdb.TaskRow.objects.all()
     assert len({row.worker_ids[-1] for row in rows}) == 2  # both processes ran tasks
@@ -54,3 +58,15 @@ def test_the_counters_of_two_worker_processes_add_up_to_the_database_s(
     for status, count in by_status.items():
         assert delta("django_tasks_finished_total", status=status) == count
     assert after[("django_tasks_queued", (("queue", "emails"), ("status", "READY")))] == 0
+
+
+def scrape_counting(finished: float, task: str) -> dict | None:
+    """A scrape, if it counts `finished` of `task` finished."""
+    scraped = scrape()
+    return scraped if finished_count(scraped, task) == finished else None
+
+
+def finished_count(scraped: dict, task: str) -> float:
+    """How many of `task` a scrape counts finished, whatever their status."""
+    return sum(value for (name, labels), value in scraped.items()
+               if name == "django_tasks_finished_total" and ("task", task) in labels)  # fmt: skip
