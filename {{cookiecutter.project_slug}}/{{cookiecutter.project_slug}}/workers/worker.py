@@ -21,6 +21,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from types import FrameType
@@ -64,7 +65,7 @@ class Worker(taskdb.DBWorker):
         look, next_look, next_check = True, 0.0, 0.0
         while self.running:
             if time.monotonic() >= next_check:
-                look = bool(recover_dead_workers(self.ownership)) or look
+                look = bool(self.idle_query(recover_dead_workers, self.ownership)) or look
                 next_check = time.monotonic() + RECOVERY_CHECK_SECONDS
             if look or time.monotonic() >= next_look:
                 self.running_task = True  # from the claim on: a signal must not exit mid-way
@@ -89,14 +90,14 @@ class Worker(taskdb.DBWorker):
         if claimed is not None:
             return self.interval
         if woken:
-            self.due = taskdb.next_due(self.queue_names, self.excluded_queue_names,
-                                       self.backend_name)  # fmt: skip
+            self.due = self.idle_query(taskdb.next_due, self.queue_names,
+                                       self.excluded_queue_names, self.backend_name)  # fmt: skip
         if self.due is None:
             return self.interval
         # Never 0: a due task this worker could not claim (taken meanwhile) costs a pause.
         return max(0.01, min(self.interval, (self.due - timezone.now()).total_seconds()))
 
-    def claim(self, *, retry: bool = True) -> taskdb.TaskRow | None:
+    def claim(self) -> taskdb.TaskRow | None:
         """Claim the next task; a task readied from now on wakes the next wait."""
         # Replace a connection that aged, once a minute at most: its health check costs a
         # round trip, which an idle worker would otherwise send at every poll.
@@ -104,15 +105,21 @@ class Worker(taskdb.DBWorker):
             close_old_connections()
             self.next_health_check = time.monotonic() + HEALTH_CHECK_SECONDS
         self.wakeup.arm()
+        return self.idle_query(
+            taskdb.claim,
+            self.worker_id, self.queue_names, self.excluded_queue_names, self.backend_name,
+        )  # fmt: skip
+
+    @staticmethod
+    def idle_query[T](query: Callable[..., T], *args: Any) -> T:
+        """`query(*args)`, run while no task runs. If the connection broke while the worker
+        waited (a server restart, a failover: any of these queries may be the first to meet
+        it), it is replaced and the query runs once more; a second failure stops the worker."""
         try:
-            return taskdb.claim(
-                self.worker_id, self.queue_names, self.excluded_queue_names, self.backend_name
-            )
+            return query(*args)
         except DatabaseError:
-            if not retry:
-                raise
-            self.next_health_check = 0.0  # it broke while the worker waited: replace it
-            return self.claim(retry=False)
+            close_old_connections()  # closes the broken connection: the next query opens one
+            return query(*args)
 
     def run_task(self, db_task_result: taskdb.TaskRow) -> None:
         """Run one claimed task within its limits; record, retry or requeue it."""
