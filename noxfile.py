@@ -4,6 +4,7 @@ Each session bakes what it needs with cookiecutter into build/, and installs a
 baked project's dependencies with uv (fast, cached) into that project's .venv.
 """
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -17,10 +18,12 @@ import nox
 ROOT = Path(__file__).parent
 BUILD = ROOT / "build"
 PYTHON = "3.12"
+# A job of a session, run in the background beside others: what it runs, its process, its log.
+Job = tuple[str, subprocess.Popen, Path]
 
 nox.options.default_venv_backend = "uv|virtualenv"
 # The whole test suite: what README.md tells users to run and .ci/run runs.
-nox.options.sessions = ["lint", "tests", "docs"]
+nox.options.sessions = ["lint", "suite"]
 nox.options.error_on_missing_interpreters = True
 
 # uv must use the interpreters on this machine, never download one.
@@ -72,35 +75,62 @@ def install_project(session: nox.Session, project: Path, groups: tuple[str, ...]
 def tests(session: nox.Session) -> None:
     """Bake every option combination and run each baked project's checks and tests.
 
-    Without arguments, the two databases' bakes and the RQ bake are tested side by side, each
-    by a pytest of its own (most of their time is spent waiting on workers, browsers and
-    servers); with arguments, one pytest takes them (`-- -k sqlite`)."""
+    Without arguments, in five jobs side by side (test_jobs); with arguments, one pytest takes
+    them (`-- -k sqlite`)."""
     session.install(*TEMPLATE_TEST_REQUIREMENTS)
-    BUILD.mkdir(exist_ok=True)
     if session.posargs:
+        BUILD.mkdir(exist_ok=True)
         session.run("pytest", "tests", f"--basetemp={BUILD / 'template-tests'}", *session.posargs)
         return
+    run_side_by_side(session, test_jobs(session))
+
+
+def test_jobs(session: nox.Session) -> list[Job]:
+    """Start the template's tests as five jobs, each a pytest with bakes of its own: a
+    database bake's checks and suite, that database's evidence, and the RQ bake's."""
     env = {**os.environ, "PATH": f"{session.bin}{os.pathsep}{os.environ['PATH']}"}
     env.pop("VIRTUAL_ENV", None)
-    jobs = []
-    selections = [
-        ("postgresql", "postgresql and not rq"),
-        ("sqlite", "not postgresql and not rq"),
-        ("rq", "rq"),  # the RQ bake's tests use Redis database 1 (tests/conftest.py)
-    ]
-    for name, selection in selections:
-        log = BUILD / "test-logs" / f"{name}.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        command = [str(Path(session.bin) / "pytest"), "tests", "-k", selection,
-                   f"--basetemp={BUILD / f'template-tests-{name}'}"]  # fmt: skip
-        with log.open("wb") as output:
-            job = subprocess.Popen(
-                command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        jobs.append((f"the {name} bake's tests", job, log))
-    failed = finish_jobs(session, jobs)
-    if failed:
-        session.error(f"Failed: {' and '.join(failed)}")
+    evidence = "test_evidence or small_load_run"  # the slow half of a database's tests
+    jobs = {
+        "postgresql": f"postgresql and not rq and not ({evidence})",
+        "postgresql-evidence": f"postgresql and not rq and ({evidence})",
+        "sqlite": f"not postgresql and not rq and not ({evidence})",
+        "sqlite-evidence": f"not postgresql and not rq and ({evidence})",
+        "rq": "rq",  # the RQ bake's tests use Redis database 1 (tests/conftest.py)
+    }
+    return [
+        start_job(f"the {name} tests", BUILD / "test-logs" / f"{name}.log",
+                  env | {"DATABASE_URL": f"{POSTGRES}/template_tests_{name.replace('-', '_')}"},
+                  [[str(ROOT), str(Path(session.bin) / "pytest"), "tests", "-k",
+                    f"({selection}) and not smoke_run",
+                    f"--basetemp={BUILD / f'template-tests-{name}'}"]])
+        for name, selection in jobs.items()
+    ]  # fmt: skip
+
+
+# A PostgreSQL bake's database: each job of the tests names its own (pytest-django adds test_).
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+
+
+@nox.session(python=PYTHON)
+def lab(session: nox.Session) -> None:
+    """The lab (benchmarks/) still runs against a fresh bake: a smoke run takes every
+    measurement, the references' and the RQ backend's, and draws every plot (tests/test_lab.py;
+    two minutes of both cores, so not in `nox`: CI runs it after)."""
+    session.install(*TEMPLATE_TEST_REQUIREMENTS)
+    session.run("pytest", "tests/test_lab.py", "-k", "smoke_run and postgresql",
+                f"--basetemp={BUILD / 'template-tests-lab'}", *session.posargs)  # fmt: skip
+
+
+@nox.session(python=PYTHON)
+def suite(session: nox.Session) -> None:
+    """The tests' jobs and the docs' jobs side by side: what `nox` runs after `lint`.
+
+    Most of their time is spent waiting on workers, browsers and servers, so on two cores
+    they take about the time of the longest, not the sum (`nox -s tests docs` takes the sum).
+    """
+    session.install(*TEMPLATE_TEST_REQUIREMENTS, "-r", str(DOCS / "requirements.txt"))
+    run_side_by_side(session, [*test_jobs(session), *docs_jobs(session, [])])
 
 
 @nox.session(python=PYTHON)
@@ -306,14 +336,25 @@ def docs(session: nox.Session) -> None:
     (`-- tutorial/02-first-task.md -x`, passed to pytest).
     """
     session.install("-r", str(DOCS / "requirements.txt"))
-    execute = "--no-exec" not in session.posargs
-    screenshots = "--no-screenshots" not in session.posargs
-    chosen = [arg for arg in session.posargs if arg not in {"--no-exec", "--no-screenshots"}]
-    shutil.rmtree(BUILD / "docs-logs", ignore_errors=True)
-    options = ["-D", "screenshots_required=1"] if screenshots else []  # one missing fails
+    run_side_by_side(session, docs_jobs(session, session.posargs))
+
+
+def sphinx_build(session: nox.Session, posargs: list[str]) -> list[str]:
+    """Where and how Sphinx builds the docs: the directory, then the command."""
+    options = [] if "--no-screenshots" in posargs else ["-D", "screenshots_required=1"]
     html = str(BUILD / "docs" / "html")
-    build = [str(ROOT), str(Path(session.bin) / "sphinx-build"), "-E", "-W", "--keep-going",
-             "-n", "-q", "-b", "html", *options, str(DOCS), html]  # fmt: skip
+    return [str(ROOT), str(Path(session.bin) / "sphinx-build"), "-E", "-W", "--keep-going",
+            "-n", "-q", "-b", "html", *options, str(DOCS), html]  # fmt: skip
+
+
+def docs_jobs(session: nox.Session, posargs: list[str]) -> list[Job]:
+    """Start the jobs that `posargs` (the `docs` session's arguments) ask for: the pages', each
+    in a bake of its own, and Sphinx's, which runs after the other pages and screenshots."""
+    execute = "--no-exec" not in posargs
+    screenshots = "--no-screenshots" not in posargs
+    chosen = [arg for arg in posargs if arg not in {"--no-exec", "--no-screenshots"}]
+    shutil.rmtree(BUILD / "docs-logs", ignore_errors=True)
+    build = sphinx_build(session, posargs)
     jobs = []  # each in a bake of its own, side by side; the tutorial's is the longest
     if execute and (not chosen or of_bake(chosen, "sqlite")):
         shown = [page for page in of_bake(chosen, "sqlite") if not page.startswith("-")]
@@ -323,19 +364,11 @@ def docs(session: nox.Session) -> None:
         tutorial = prepared(session, "docs-sqlite", "sqlite", **answers)
         name = "the pages" if chosen else "the tutorial"
         steps = [pages(tutorial, of_bake(chosen, "sqlite") or ["tutorial"])]
-        jobs.append(start_job(session, name, tutorial, steps))
+        jobs.append(start_docs_job(session, name, tutorial, steps))
     if execute and (not chosen or of_bake(chosen, "postgresql")):
         postgresql = prepared(session, "docs-postgresql", "postgresql")
         steps = [pages(postgresql, of_bake(chosen, "postgresql"))]
-        jobs.append(start_job(session, "the PostgreSQL pages", postgresql, steps))
-    beside = screenshots or (execute and not chosen)  # the other pages, screenshots, Sphinx
-    if beside:
-        other = prepared(session, "docs-pages", "sqlite")
-        side = [pages(other, ["_exec", *DOCS_PAGES[1:]])] if execute and not chosen else []
-        if screenshots:
-            side += screenshot_steps(other)
-        what = "the other pages, the screenshots and Sphinx"
-        jobs.append(start_job(session, what, other, [*side, build]))
+        jobs.append(start_docs_job(session, "the PostgreSQL pages", postgresql, steps))
     if execute:  # a page that changes its project (howto/moving-to-redis.md) has a bake alone
         for page in of_bake(chosen or DOCS_PAGES[1:], "own"):
             if page.startswith("-"):
@@ -343,12 +376,17 @@ def docs(session: nox.Session) -> None:
             alone = prepared(session, f"docs-{Path(page).stem}", "sqlite")
             options = [arg for arg in chosen if arg.startswith("-")]
             steps = [pages(alone, [page, *options])]
-            jobs.append(start_job(session, page, alone, steps, env=OWN_BAKE_ENV))
-    failed = finish_jobs(session, jobs)
-    if failed:
-        session.error(f"Failed: {' and '.join(failed)}")
-    if not beside:
-        session.run(*build[1:], external=True)
+            jobs.append(start_docs_job(session, page, alone, steps, env=OWN_BAKE_ENV))
+    if screenshots or (execute and not chosen):  # the other pages, the screenshots, Sphinx
+        other = prepared(session, "docs-pages", "sqlite")
+        side = [pages(other, ["_exec", *DOCS_PAGES[1:]])] if execute and not chosen else []
+        if screenshots:
+            side += screenshot_steps(other)
+        what = "the other pages, the screenshots and Sphinx"
+        jobs.append(start_docs_job(session, what, other, [*side, build]))
+    else:  # Sphinx alone
+        jobs.append(start_job("Sphinx", log_of("Sphinx"), os.environ.copy(), [build]))
+    return jobs
 
 
 Bake = tuple[Path, Path]  # a baked project, and its virtualenv's bin/
@@ -441,27 +479,34 @@ def job_env(session: nox.Session, baked: Bake) -> dict[str, str]:
     }
 
 
-def start_job(
+def log_of(what: str) -> Path:
+    """Where a docs job's output goes: build/docs-logs/."""
+    return BUILD / "docs-logs" / f"{what.replace(' ', '-').replace('/', '-')}.log"
+
+
+def start_docs_job(
     session: nox.Session, what: str, baked: Bake, steps: list[list[str]], env: dict | None = None
-):
+) -> Job:
+    """Start `steps` in a shell of `baked`'s virtualenv (with `env`)."""
+    return start_job(what, log_of(what), job_env(session, baked) | (env or {}), steps)
+
+
+def start_job(what: str, log: Path, env: dict[str, str], steps: list[list[str]]) -> Job:
     """Run `steps` (each: a directory, then a command) one after the other, in the background,
-    in a shell of `baked`'s virtualenv (with `env`); their output goes to build/docs-logs/."""
-    log = BUILD / "docs-logs" / f"{what.replace(' ', '-').replace('/', '-')}.log"
+    in a process group of their own, with `env`; their output goes to `log`."""
     log.parent.mkdir(parents=True, exist_ok=True)
     script = " && ".join(f"cd {shlex.quote(cwd)} && {shlex.join(run)}" for cwd, *run in steps)
     with log.open("wb") as output:
         job = subprocess.Popen(
-            ["/bin/sh", "-c", script], env=job_env(session, baked) | (env or {}), stdout=output,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            ["/bin/sh", "-c", script], env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )  # fmt: skip
     return what, job, log
 
 
-def finish_jobs(session: nox.Session, jobs: list) -> list[str]:
-    """Wait for the background jobs and say how each went; the first failure stops the others.
-
-    Returns what failed; a failed job's output is shown whole.
-    """
+def run_side_by_side(session: nox.Session, jobs: list[Job]) -> None:
+    """Wait for the jobs and say how each went; the first failure stops the others and the
+    session. A failed job's output is shown whole."""
     failed: list[str] = []
     running = list(jobs)
     while running:
@@ -476,5 +521,7 @@ def finish_jobs(session: nox.Session, jobs: list) -> list[str]:
             failed.append(what)
             session.warn(f"{what} failed ({job.returncode}); their output ({log}):\n{output}")
             for _, other, _ in running:
-                os.killpg(other.pid, signal.SIGTERM)
-    return failed
+                with contextlib.suppress(ProcessLookupError):  # it has just ended
+                    os.killpg(other.pid, signal.SIGTERM)
+    if failed:
+        session.error(f"Failed: {' and '.join(failed)}")

@@ -1,13 +1,16 @@
-"""The lab (benchmarks/) still runs against a fresh bake of each database.
+"""The lab (benchmarks/) still runs against a fresh bake.
 
 A smoke run takes every measurement with a handful of samples, in seconds. Its
 numbers mean nothing, so this checks only that it produced them: a finite figure
-for every measurement and, on PostgreSQL, for the references too; the RQ
-backend's beside the database backend's (from an RQ bake of the same database,
-as `nox -s bench` gives it: benchmarks/rqbake.py); the goals table; every plot.
-A small load run (100 registrations against the production site) must meet its
-goal: its exit status says so. How fast anything is, is
-`nox -s bench`'s question, and `nox -s load` runs a thousand registrations.
+for every measurement, the references' too; the RQ backend's beside the database
+backend's (from an RQ bake of the same database, as `nox -s bench` gives it:
+benchmarks/rqbake.py); the goals table; every plot. It runs in the PostgreSQL
+bake, the one where every measurement runs (the references need PostgreSQL),
+and in its own session, `nox -s lab` (two minutes of both cores: `nox` leaves it
+to CI); `nox -s bench -- --smoke` runs it on both databases. A small load
+run (100 registrations against the production site) must meet its goal on each
+database: its exit status says so. How fast anything is, is `nox -s bench`'s
+question, and `nox -s load` runs a thousand registrations.
 """
 
 import csv
@@ -37,16 +40,16 @@ MEASUREMENTS = {
 # minute for its heartbeat to lapse: only `nox -s bench` measures it).
 BACKEND_FIGURES = {"pickup p50", "welcome email p50", "throughput, 1 worker",
                    "recovery after SIGKILL (work horse killed on RQ)"}  # fmt: skip
-# A Redis database per database's bake: their tests run at the same time (nox -s tests).
-LAB_REDIS_DATABASES = {"sqlite": 13, "postgresql": 14}
+# The smoke run's Redis database: no other test uses it (nox -s bench uses 15).
+LAB_REDIS_URL = os.environ.get("LAB_REDIS_URL", "redis://127.0.0.1:6379/14")
 REFERENCES = {"django-task-psql", "django-ox"}
 PLOTS = ["wakeup", "idle", "recovery", "request_cost", "isolation", "throughput"]
 
 
 @pytest.fixture
-def lab(baked, cookies_session, tmp_path) -> dict[str, str]:
-    """The lab beside the bake, its requirements in the bake's .venv, an RQ bake of the same
-    database beside it (not installed): the environment to run it."""
+def lab(baked, tmp_path) -> dict[str, str]:
+    """The lab beside the bake, its requirements in the bake's .venv: the environment to run
+    it."""
     if baked.backend == "rq":
         pytest.skip("The lab runs in a database bake, and takes the RQ bake's backend beside it.")
     shutil.copytree(LAB, tmp_path / "lab" / "benchmarks", ignore=shutil.ignore_patterns("__pyc*"))
@@ -60,19 +63,17 @@ def lab(baked, cookies_session, tmp_path) -> dict[str, str]:
         env=project_environment(),
         check=True,
     )  # fmt: skip
+    return {"PYTHONPATH": str(tmp_path / "lab")}
+
+
+def test_a_smoke_run_measures_everything_and_draws_every_plot(
+    baked, lab, cookies_session, tmp_path
+):
+    if baked.database != "postgresql":
+        pytest.skip("The smoke run is the PostgreSQL bake's, where every measurement runs.")
     rq_bake = cookies_session.bake(extra_context={"database": baked.database, "backend": "rq"})
     assert rq_bake.exit_code == 0, rq_bake.exception
-    database = LAB_REDIS_DATABASES[baked.database]
-    redis_url = os.environ.get(f"LAB_REDIS_URL_{baked.database.upper()}",
-                               f"redis://127.0.0.1:6379/{database}")  # fmt: skip
-    return {
-        "PYTHONPATH": str(tmp_path / "lab"),
-        "LAB_RQ_BAKE": str(rq_bake.project_path),
-        "LAB_REDIS_URL": redis_url,
-    }
-
-
-def test_a_smoke_run_measures_everything_and_draws_every_plot(baked, lab, tmp_path):
+    lab |= {"LAB_RQ_BAKE": str(rq_bake.project_path), "LAB_REDIS_URL": LAB_REDIS_URL}
     samples, out = tmp_path / "samples.json", tmp_path / "results"
 
     baked.run(f"python -m benchmarks measure --plan smoke --json {samples}", env=lab)
@@ -83,8 +84,7 @@ def test_a_smoke_run_measures_everything_and_draws_every_plot(baked, lab, tmp_pa
     assert {row["measurement"] for row in rows} == MEASUREMENTS
     assert not [row for row in rows if not math.isfinite(float(row["value"] or "nan"))]
     cases = " ".join(row["case"] for row in rows)
-    references = {name for name in REFERENCES if name in cases}
-    assert references == (REFERENCES if baked.database == "postgresql" else set())
+    assert {name for name in REFERENCES if name in cases} == REFERENCES
     with (out / "backends.csv").open() as moves:
         assert {row["figure"] for row in csv.DictReader(moves)} == BACKEND_FIGURES
     assert "## The project's defaults against their goals" in (out / "results.md").read_text()
