@@ -2,8 +2,8 @@
 
 The full run takes about seven minutes per database on a two-core machine (RQ's
 workers killed whole wait more than a minute each, all at once). The
-smoke run proves the lab still works against a fresh bake (the template's
-tests run it); its figures mean nothing.
+smoke run proves the lab still works against a fresh bake (`nox -s lab`
+runs it); its figures mean nothing.
 """
 
 from dataclasses import dataclass, field
