@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -282,8 +283,10 @@ def systemd_environment() -> dict[str, str]:
     return {key: value for key, value in pairs}
 
 
-def production_environment(baked: BakedProject, tmp_path: Path) -> dict[str, str]:
-    """The docs' environment, pointed at a fresh database and a local SMTP server."""
+@pytest.fixture
+def production_environment(baked: BakedProject, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The docs' environment, pointed at a fresh database (dropped after) and a local SMTP
+    server."""
     env = {
         **systemd_environment(),
         "DJANGO_SECRET_KEY": "production-" + "k" * 50,
@@ -297,17 +300,14 @@ def production_environment(baked: BakedProject, tmp_path: Path) -> dict[str, str
     if baked.backend == "rq":  # the tests' Redis database
         env["REDIS_URL"] = project_environment()["TEST_REDIS_URL"]
     if baked.database == "sqlite":
-        env["SQLITE_PATH"] = str(tmp_path / "production.sqlite3")
-    else:
-        name = f"production_{os.getpid()}_{free_port()}"
-        create = (
-            f"import psycopg; psycopg.connect(autocommit=True).execute('CREATE DATABASE {name}')"
-        )
-        baked.run(
-            f"python -c {shlex.quote(create)}", env={"PGHOST": "127.0.0.1", "PGUSER": "postgres"}
-        )
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    return env
+        yield env | {"SQLITE_PATH": str(tmp_path / "production.sqlite3")}
+        return
+    name = f"production_{os.getpid()}_{free_port()}"
+    server = {"PGHOST": "127.0.0.1", "PGUSER": "postgres"}
+    sql = "import psycopg, sys; psycopg.connect(autocommit=True).execute(sys.argv[1])"
+    baked.run(f"python -c {shlex.quote(sql)} 'CREATE DATABASE {name}'", env=server)
+    yield env | {"DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}"}
+    baked.run(f"python -c {shlex.quote(sql)} 'DROP DATABASE {name} WITH (FORCE)'", env=server)
 
 
 def procfile_lines(project: Path) -> dict[str, str]:
@@ -316,12 +316,14 @@ def procfile_lines(project: Path) -> dict[str, str]:
     return {name: command.strip() for name, command in pairs}
 
 
-def test_every_procfile_line_runs_the_production_settings_as_the_docs_start_it(baked, tmp_path):
+def test_every_procfile_line_runs_the_production_settings_as_the_docs_start_it(
+    baked, production_environment, tmp_path
+):
     """Each Procfile line as its own service with the docs' environment, in a project whose
     .env selects the development settings and holds a key: every process runs production (DEBUG
     off, the SMTP mailer), the web serves no debug page, the emails worker sends over SMTP."""
     assert "config.settings.development" in (baked.path / ".env").read_text()
-    env = production_environment(baked, tmp_path)
+    env = production_environment
     assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
     baked.run("python -m manage migrate --no-input", env=env)
     (probe := tmp_path / "probe").mkdir()
