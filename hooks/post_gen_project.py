@@ -1,5 +1,6 @@
 """Finish the baked project: a fresh secret key, only the files of the options chosen, and
-for the tutorial's starting point (`tutorial_starter=yes`), none of the files its reader writes.
+for the tutorial's starting point (`tutorial_starter=yes`), none of the files its reader writes
+(or the starter's own version of them, from the template's `_starter/`).
 
 A file that serves one database option lives in the template under a name that
 says so (`wakeup_sqlite.py`); this hook keeps the chosen option's files (renamed
@@ -68,14 +69,24 @@ FILES_OF_BACKEND = {
 
 # The files the tutorial's reader writes, by copying its listings: path -> (the part that
 # first writes it, the part that writes it as the finished project has it). The starter
-# leaves them out; the docs run checks that the reader's project ends as the finished one
-# (docs/_exec/docs_sessions/buildalong.py). Parts 3, 4, 6, 7, 9 and 10 add theirs here.
+# leaves them out, or has its own version of them (STARTER); the docs run checks that the
+# reader's project ends as the finished one (docs/_exec/docs_sessions/buildalong.py).
 WRITTEN_BY_THE_READER = {
     f"{PACKAGE}/hello/tasks.py": (2, 2),
+    f"{PACKAGE}/accounts/tasks.py": (3, 9),  # part 9 adds its retries and time limit
+    f"{PACKAGE}/accounts/views.py": (3, 6),  # part 6 enqueues on commit
     "Procfile": (5, 9),  # part 5 runs django-tasks-db's db_worker; part 9, the project's worker
+    f"{PACKAGE}/reports/tasks.py": (7, 11),  # part 9 adds its time limit; part 11, schedules
     f"{PACKAGE}/hello/tests/test_tasks.py": (8, 8),
     "tests/e2e/test_welcome_email.py": (8, 8),
+    f"{PACKAGE}/scheduling/tasks.py": (11, 11),  # the nightly clean-up
 }
+
+
+# The starter's own versions of files that its reader rewrites, where the starter must run
+# without the reader's version (the URLs import the views): `_starter/PATH` becomes PATH in
+# the starter, and is deleted from every other bake.
+STARTER = Path("_starter")
 
 
 def write_local_env() -> None:
@@ -112,6 +123,8 @@ def leave_out_what_the_reader_writes() -> None:
     """The tutorial's starting point: a running project without the reader's files."""
     for path in WRITTEN_BY_THE_READER:
         Path(path).unlink()
+    for version in [path for path in STARTER.rglob("*") if path.is_file()]:
+        version.replace(version.relative_to(STARTER))
 
 
 if __name__ == "__main__":
@@ -121,3 +134,4 @@ if __name__ == "__main__":
     keep_the_lock_of_the_chosen_options()
     if TUTORIAL_STARTER == "yes":
         leave_out_what_the_reader_writes()
+    shutil.rmtree(STARTER)

@@ -103,7 +103,9 @@ def test_the_tasks_are_the_same_files_on_the_database_and_on_rq(cookies):
     bakes = [Path(cookies.bake(extra_context={"backend": backend}).project_path)
              for backend in ("database", "rq")]  # fmt: skip
     package = bakes[0].name
-    for tasks in ["accounts/tasks.py", "reports/tasks.py", "hello/tasks.py", "workers/policies.py"]:
+    tasks_of_the_apps = ["accounts/tasks.py", "accounts/notices.py", "accounts/mail.py",
+                         "reports/tasks.py", "hello/tasks.py", "workers/policies.py"]  # fmt: skip
+    for tasks in tasks_of_the_apps:
         assert filecmp.cmp(*(bake / package / tasks for bake in bakes), shallow=False), tasks
 
 

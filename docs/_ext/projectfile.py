@@ -114,9 +114,11 @@ class ProjectFile(TemplateFile):
 
 
 def replacements(option: str) -> list[tuple[str, str]]:
-    """`OLD => NEW; OLD2 => NEW2` as pairs (docs/_exec/docs_sessions/buildalong.py: the same)."""
-    pairs = [pair.split(" => ") for pair in option.split("; ") if pair]
-    return [(old, new) for old, new in pairs]
+    """`OLD => NEW; OLD2 => NEW2` as pairs (docs/_exec/docs_sessions/buildalong.py: the same).
+    `\\n` in either is a line break, and NEW may be empty (`OLD =>`): lines left out."""
+    pairs = [pair.partition(" =>") for pair in option.split("; ") if pair]
+    return [(old.replace("\\n", "\n"), new.removeprefix(" ").replace("\\n", "\n"))
+            for old, _, new in pairs]  # fmt: skip
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

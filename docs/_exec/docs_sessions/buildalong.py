@@ -69,9 +69,11 @@ def listing_text(source: str, options: dict[str, str]) -> str:
 
 
 def replacements(option: str) -> list[tuple[str, str]]:
-    """`:replace: OLD => NEW; OLD2 => NEW2` (docs/_ext/projectfile.py reads it the same way)."""
-    pairs = [pair.split(" => ") for pair in option.split("; ") if pair]
-    return [(old, new) for old, new in pairs]
+    """`OLD => NEW; OLD2 => NEW2` as pairs (docs/_ext/projectfile.py: the same). `\\n` in
+    either is a line break, and NEW may be empty (`OLD =>`): lines left out."""
+    pairs = [pair.partition(" =>") for pair in option.split("; ") if pair]
+    return [(old.replace("\\n", "\n"), new.removeprefix(" ").replace("\\n", "\n"))
+            for old, _, new in pairs]  # fmt: skip
 
 
 def finished_bake(workdir: Path, database: str) -> Path:

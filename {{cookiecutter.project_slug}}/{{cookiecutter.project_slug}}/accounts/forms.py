@@ -7,7 +7,7 @@ from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 from django.db import transaction
 
 from .models import User
-from .tasks import send_password_reset_email
+from .notices import send_password_reset_email
 
 
 class RegistrationForm(BaseUserCreationForm):

@@ -18,7 +18,8 @@ from ..taskstatus.enqueue import enqueue_on_commit
 from . import limits
 from .forms import PasswordResetRequestForm, RegistrationForm
 from .models import User
-from .tasks import send_account_exists_email, send_welcome_email
+from .notices import send_account_exists_email
+from .tasks import send_welcome_email
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,8 +37,6 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 user.save()
-                # Enqueued only once the user is committed: a worker that picks the
-                # task up at once must find the user in the database.
                 welcome_email = enqueue_on_commit(
                     send_welcome_email, user.pk, owner=user, title="Welcome email"
                 )

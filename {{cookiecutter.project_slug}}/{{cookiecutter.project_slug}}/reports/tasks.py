@@ -20,12 +20,13 @@ from .models import Report
 logger = logging.getLogger(__name__)
 
 
-@time_limit(seconds=45 * 60)  # past that, a report is stuck, not slow
+@time_limit(seconds=45 * 60)
 @task(queue_name="reports", priority=0)
 def generate_monthly_report(report_id: int) -> int:
     """Count the registrations of each day of the report's month into a CSV; their total.
 
     Records its progress after each day, for the report's page; run again, it builds the same.
+    Past its time limit, 45 minutes, a report is stuck, not slow.
     """
     report = Report.objects.get(pk=report_id)
     users = get_user_model().objects

@@ -1,6 +1,6 @@
 """What a task may declare beside its body: how it is retried, and how long it may run.
 
-    @retry(max_attempts=5, backoff=welcome_email_backoff)
+    @retry(max_attempts=5, backoff=email_backoff)
     @time_limit(seconds=60)
     @task(queue_name="emails")
     def send_welcome_email(user_id: int) -> None: ...

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from ..models import User
-from ..tasks import send_password_reset_email
+from ..notices import send_password_reset_email
 
 PASSWORD = "correct horse battery staple"
 URL = reverse("password_reset")

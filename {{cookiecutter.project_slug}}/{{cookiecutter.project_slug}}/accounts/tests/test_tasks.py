@@ -1,14 +1,8 @@
-"""The welcome email task: one message, sent once; and its retry policy."""
-
-import smtplib
-from dataclasses import replace
-
-import pytest
-from django.tasks import TaskResult
+"""The welcome email task: one message, sent once, naming no one in its errors."""
 
 from tests.support.smtp import SMTPServer
 
-from ..tasks import send_welcome_email, welcome_email_backoff
+from ..tasks import send_welcome_email
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
@@ -38,26 +32,6 @@ def test_a_user_deleted_before_the_task_runs_fails_the_task(ada, captured_tasks,
     assert result.status == "FAILED"
     assert result.errors[0].exception_class_path.endswith("User.DoesNotExist")
     assert mailoutbox == []
-
-
-def after_attempts(attempts: int) -> TaskResult:
-    """The task's result as the backoff sees it after `attempts` runs (needs captured_tasks)."""
-    return replace(send_welcome_email.enqueue(1), worker_ids=["a-worker"] * attempts)
-
-
-@pytest.mark.parametrize(
-    "error",
-    [ConnectionRefusedError(111, "refused"), smtplib.SMTPDataError(451, b"later"), TimeoutError()],
-    ids=["unreachable", "4xx", "timeout"],
-)
-def test_what_may_work_later_is_retried_after_each_configured_delay(captured_tasks, error):
-    delays = [welcome_email_backoff(error, after_attempts(n)) for n in range(1, 5)]
-    assert delays == [60, 300, 900, 3600]
-    assert send_welcome_email.max_attempts == 5  # then it fails for good
-
-
-def test_a_refusal_is_not_retried(captured_tasks):
-    assert welcome_email_backoff(smtplib.SMTPDataError(554, b"refused"), after_attempts(1)) is None
 
 
 class RefusingRecipients(SMTPServer):

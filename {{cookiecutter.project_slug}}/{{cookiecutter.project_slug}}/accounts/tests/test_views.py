@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from ...taskstatus.models import OwnedTask
 from ..models import User
-from ..tasks import send_account_exists_email, send_welcome_email
+from ..notices import send_account_exists_email
+from ..tasks import send_welcome_email
 
 PASSWORD = "correct horse battery staple"
 URL = reverse("register")
