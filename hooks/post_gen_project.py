@@ -75,6 +75,7 @@ WRITTEN_BY_THE_READER = {
     f"{PACKAGE}/hello/tasks.py": (2, 2),
     f"{PACKAGE}/accounts/tasks.py": (3, 9),  # part 9 adds its retries and time limit
     f"{PACKAGE}/accounts/views.py": (3, 6),  # part 6 enqueues on commit
+    f"{PACKAGE}/taskstatus/views.py": (4, 4),
     "Procfile": (5, 9),  # part 5 runs django-tasks-db's db_worker; part 9, the project's worker
     f"{PACKAGE}/reports/tasks.py": (7, 11),  # part 9 adds its time limit; part 11, schedules
     f"{PACKAGE}/hello/tests/test_tasks.py": (8, 8),
