@@ -13,8 +13,9 @@ drift silently when the file changes, while `:pyobject:`, `:start-at:` and
 
 `:replace: OLD => NEW; OLD2 => NEW2` shows the file with those changes: a version the tutorial's
 reader writes before the finished one (the Procfile's `db_worker` lines, until part 9). Each OLD
-must be in the file. `% docs: write` before a listing saves it, so changed, in the reader's
-project (docs/_exec/docs_sessions/buildalong.py).
+must be in the file. `:save:` captions a listing the reader saves "PATH: save this listing as
+the file"; `% docs: write` before it saves it, so changed, in the reader's project, as the reader
+does (docs/_exec/docs_sessions/buildalong.py), and requires `:save:`.
 
 `template-file` is the same for a file of the template repository itself.
 """
@@ -79,6 +80,7 @@ class ProjectFile(TemplateFile):
         "database": directives.unchanged,
         "backend": lambda value: directives.choice(value, ("rq",)),
         "replace": directives.unchanged,
+        "save": directives.flag,
     }
 
     def run(self):
@@ -104,7 +106,10 @@ class ProjectFile(TemplateFile):
         return f"/{config.project_file_root}/{self.bake()}/{config.project_file_slug}/{path}"
 
     def caption(self, path: str) -> str:
-        """The path; and the database or backend option, when it is not the default one."""
+        """The path; and the database or backend option, when it is not the default one; or,
+        for a file the tutorial's reader saves (`:save:`), that they save the listing as it."""
+        if "save" in self.options:
+            return f"{path}: save this listing as the file"
         if "backend" in self.options:
             return f"{path} (backend={self.options['backend']})"
         database = self.database()

@@ -49,11 +49,14 @@ def listing_text(source: str, options: dict[str, str]) -> str:
     """What the listing shows of the bake's file `source`, which the reader saves as the file:
     all of it, or from its `:start-at:` line to its end, changed by `:replace:`.
 
-    A reader copies files, not fragments into places: other options are refused.
+    A reader copies files, not fragments into places: other options are refused; and the
+    listing must say that it is to be saved (`:save:`, its caption says so).
     """
-    partial = set(options) - {"replace", "database", "start-at"}
+    partial = set(options) - {"replace", "database", "start-at", "save"}
     if partial:
         raise ValueError(f"a written listing shows a file to its end, not {sorted(partial)}")
+    if "save" not in options:
+        raise ValueError("a written listing must say so to the reader: give it `:save:`")
     if "start-at" in options:
         start = options["start-at"].strip("\"'")  # MyST reads option values as YAML
         lines = source.splitlines(keepends=True)

@@ -466,15 +466,19 @@ class Page:
 
     def start_shell(self, command: str) -> str:
         """`command` (`uv run python -m manage shell`) typed in the page's terminal: what it
-        prints before its first prompt. A session already running there is left first (Ctrl+D),
-        as a reader leaves it to type the command."""
+        prints before its first prompt. A reader types it at bash's prompt: a session already
+        running there must be left first, as the page tells the reader (`>>> exit()`)."""
         if self.reader.shell_terminal:
             terminal = self.reader.terminal(self.reader.shell_terminal)
         else:
             terminal = self.terminal
+        if terminal.python:
+            return (
+                f"{terminal} runs a Python shell already: the page must tell the reader to leave "
+                "it (`>>> exit()`) before starting another"
+            )
         if terminal.job and (why := self.busy(terminal)):
             return why
-        terminal.exit_python()
         output = terminal.start_python(self.project.command(command), TIMEOUT)
         self.reader.python = terminal  # the latest session, even one that did not start
         return self.project.shown(output)

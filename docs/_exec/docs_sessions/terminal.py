@@ -136,13 +136,6 @@ class Terminal:
             return output, False
         return output, match[1] == b"..."
 
-    def exit_python(self) -> None:
-        """Leave the Python shell (Ctrl+D), back at bash's prompt."""
-        if self.python:
-            os.write(self.fd, b"\x04")
-            self.read(DONE.search, 30)
-            self.python = False
-
     def close(self) -> None:
         """Close the window: SIGHUP to the shell, which passes it on to its jobs."""
         try:

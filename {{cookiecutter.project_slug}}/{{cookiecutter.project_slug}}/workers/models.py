@@ -33,6 +33,7 @@ class WorkerProcess(models.Model):
 
     class Meta:
         ordering = ["worker_id"]
+        verbose_name_plural = "worker processes"  # not Django's "processs"
 
     def __str__(self) -> str:
         return self.worker_id

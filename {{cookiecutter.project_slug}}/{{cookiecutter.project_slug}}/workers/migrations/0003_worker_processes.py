@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['worker_id'],
+                'verbose_name_plural': 'worker processes',
             },
         ),
         migrations.DeleteModel(
