@@ -22,6 +22,12 @@ from docs_sessions.parsers import PARSERS, setup_page, teardown_page  # noqa: E4
 from docs_sessions.runner import Background, Project, Reader  # noqa: E402
 
 root = Path(os.environ["DOCS_PROJECT"]).absolute()
+# Without CHROMIUM_PATH, the run downloads Playwright's Chromium, as a reader does.
+CHROMIUM_NAMED = (
+    {"uv run playwright install": "the docs run uses the Chromium that CHROMIUM_PATH names"}
+    if os.environ.get("CHROMIUM_PATH")
+    else {}
+)
 project = Project(
     root=root,
     workdir=Path(tempfile.mkdtemp(prefix="docs-run-")),
@@ -29,9 +35,7 @@ project = Project(
     # Commands the pages show but the docs run does not run, and why.
     not_run={
         "uv sync": "the docs run installed the bake before (and a sync would remove sybil)",
-        # Without CHROMIUM_PATH, the run downloads Playwright's Chromium as the reader does.
-        **({"uv run playwright install": "the docs run uses the Chromium that CHROMIUM_PATH names"}
-           if os.environ.get("CHROMIUM_PATH") else {}),
+        **CHROMIUM_NAMED,
     },
     # The reader's text -> what the docs run runs instead.
     substitutions=[
