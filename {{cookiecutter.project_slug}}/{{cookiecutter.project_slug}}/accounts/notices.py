@@ -4,8 +4,12 @@ for a mail server, and is the same whether the address has an account or not. Th
 as the welcome email is (tasks.py).
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.http import HttpRequest
 from django.tasks import task
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -44,3 +48,11 @@ def send_account_exists_email(user_id: int, site_url: str) -> None:
     user = User.objects.get(pk=user_id)
     reset_url = site_url + reverse("password_reset")
     send_text_email(user, "account_exists", {"reset_url": reset_url})
+
+
+def tell_the_owner(request: HttpRequest, email: str) -> None:
+    """Email the owner of `email`, once the transaction commits, that someone tried to register
+    with it (registration's answer is the same whether the address has an account or not)."""
+    site_url = f"{request.scheme}://{request.get_host()}"
+    for owner_id in User.objects.filter(email__iexact=email).values_list("pk", flat=True):
+        transaction.on_commit(partial(send_account_exists_email.enqueue, owner_id, site_url))

@@ -1,14 +1,10 @@
 """Registration: create the account, then send the welcome email in the background.
 
-Both forms here send mail, so both are limited (limits.py) and neither tells a visitor
-whether an address has an account (the password reset's form: forms.py).
+Registration sends mail to an address anyone can type: it is limited (limits.py), and does not
+tell a visitor whether an address has an account (notices.py tells its owner instead).
 """
 
-from functools import partial
-
 from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,9 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from ..taskstatus.enqueue import enqueue_on_commit
 from . import limits
-from .forms import PasswordResetRequestForm, RegistrationForm
-from .models import User
-from .notices import send_account_exists_email
+from .forms import RegistrationForm
+from .notices import tell_the_owner
 from .tasks import send_welcome_email
 
 
@@ -48,23 +43,3 @@ def register(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(welcome_email.status_url)
     return render(request, "accounts/register.html", {"form": form})
-
-
-def tell_the_owner(request: HttpRequest, email: str) -> None:
-    """Email the owner of `email` that someone tried to register with it."""
-    site_url = f"{request.scheme}://{request.get_host()}"
-    for owner_id in User.objects.filter(email__iexact=email).values_list("pk", flat=True):
-        transaction.on_commit(partial(send_account_exists_email.enqueue, owner_id, site_url))
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    """Django's view, limited, with the form that emails from a task."""
-
-    form_class = PasswordResetRequestForm
-
-    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        """Send the email (from a task), unless the client or the address is over its limit."""
-        if not limits.allow(self.request, "password_reset", form.cleaned_data["email"]):
-            form.add_error(None, limits.TOO_MANY)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().form_valid(form)
