@@ -73,6 +73,7 @@ FILES_OF_BACKEND = {
 # reader's project ends as the finished one (docs/_exec/docs_sessions/buildalong.py).
 WRITTEN_BY_THE_READER = {
     f"{PACKAGE}/hello/tasks.py": (2, 2),
+    "config/settings/tasks.py": (2, 2),  # TASKS
     f"{PACKAGE}/accounts/tasks.py": (3, 9),  # part 9 adds its retries and time limit
     f"{PACKAGE}/accounts/views.py": (3, 6),  # part 6 enqueues on commit
     f"{PACKAGE}/taskstatus/views.py": (4, 4),

@@ -171,7 +171,23 @@ class SettingRole(FactRole):
         if where in DATABASES:
             database, module = where, ""
         source = self.baked(f"config/settings/{module or 'base'}.py", database).read_text()
-        return render(setting_value(source, name.split(".")))
+        path = name.split(".")
+        if sibling := imported_from(source, path[0]):  # `from .tasks import TASKS`
+            source = self.baked(f"config/settings/{sibling}.py", database).read_text()
+        return render(setting_value(source, path))
+
+
+def imported_from(source: str, name: str) -> str | None:
+    """The sibling settings module that `source` imports `name` from, if it does."""
+    for statement in ast.parse(source).body:
+        if (
+            isinstance(statement, ast.ImportFrom)
+            and statement.level == 1
+            and statement.module
+            and any(alias.name == name for alias in statement.names)
+        ):
+            return statement.module
+    return None
 
 
 class ProcfileRole(FactRole):

@@ -11,6 +11,8 @@ from typing import Any
 import environ
 from django.utils.csp import CSP
 
+from .tasks import TASKS as TASKS  # a setting: where tasks wait, the queues they may use
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -137,17 +139,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background tasks
-# https://docs.djangoproject.com/en/6.1/topics/tasks/
+# Background tasks: TASKS is in tasks.py; here, what runs them.
 {%- if cookiecutter.backend == "rq" %}
-# Every queue here needs a worker in the Procfile, or its tasks wait forever.
-# On RQ, in Redis: workers/rq.py maps the tasks' policies onto RQ.
-TASKS = {
-    "default": {
-        "BACKEND": "{{ cookiecutter.project_slug }}.workers.rq.RQBackend",
-        "QUEUES": ["default", "emails", "reports"],
-    }
-}
 # https://github.com/rq/django-rq
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 RQ_QUEUES = {name: {"URL": REDIS_URL} for name in TASKS["default"]["QUEUES"]}
@@ -168,14 +161,6 @@ RQ_MAINTENANCE_SECONDS = env.int("RQ_MAINTENANCE_SECONDS", default=10)
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 RQ_API_TOKEN = METRICS_TOKEN
 {%- else %}
-# Every queue here needs a worker in the Procfile, or its tasks wait forever.
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "emails", "reports"],
-    }
-}
-
 # The workers (`python -m manage worker`, the workers app)
 # A worker owns its running task by a lock that dies with it ({% if cookiecutter.database == "postgresql" %}a PostgreSQL advisory lock{% else %}a file lock{% endif %}):
 # another worker runs the task again within a second of its death, never before.
