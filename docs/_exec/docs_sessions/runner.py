@@ -491,11 +491,17 @@ class Page:
     @property
     def session(self) -> Terminal:
         """The terminal whose Python session a block continues: the page's terminal if it runs
-        one, or the one the latest session was started in; none yet: a silent new one."""
+        one, or the one the latest session was started in; none yet: a silent new one, but for
+        the tutorial's reader, who types `python -m manage shell` where the page says so."""
         if self.terminal.python:
             return self.terminal
         if self.python_running:
             return self.reader.python
+        if self.reader.shell_terminal is None:
+            raise RuntimeError(
+                "no Python session runs: the page must start one (`$ uv run python -m manage "
+                "shell`) before a block typed at `>>>`"
+            )
         output = self.start_shell("python -m manage shell")
         if not self.python_running:
             raise RuntimeError(f"`python -m manage shell` did not start:\n{output}")

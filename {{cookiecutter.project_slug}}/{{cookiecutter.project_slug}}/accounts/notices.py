@@ -1,8 +1,6 @@
-"""The emails that answer someone who typed an address: a link to choose a new password,
-and "this address has an account". The request only enqueues them, so its answer does not wait
-for a mail server, and is the same whether the address has an account or not. They are retried
-as the welcome email is (tasks.py).
-"""
+"""The emails that answer someone who typed an address: a link to choose a new password, and
+"this address has an account". The request only enqueues them: its answer waits for no mail
+server, and is the same whether the address has an account or not."""
 
 from functools import partial
 

@@ -1,8 +1,4 @@
-"""The accounts' emails are retried while the mail server may accept them later.
-
-The retry policy of the welcome email is declared in part 9 of the tutorial, whose check runs
-this file (the tests of tasks.py pass from part 3 on).
-"""
+"""The emails are retried while the mail server may take them later (the tutorial's part 9)."""
 
 import smtplib
 from dataclasses import replace
