@@ -221,6 +221,8 @@ def run_pycon(page: Page, text: str) -> str | None:
         steps.append(Step([command], [command], banner, started.splitlines()))
         if not page.python_running:  # the lines would go to bash: stop at the command
             return difference("The session", compare_steps(steps, page.bindings))
+    if lines and (why := page.no_session()):
+        return why
     for typed, output in split_pycon(lines):
         lines = [line[4:] for line in typed]
         shown, printed = page.push([with_labels(page, line) for line in lines], lines)

@@ -488,6 +488,16 @@ class Page:
         """Whether the latest Python session started still runs."""
         return bool(self.reader.python and self.reader.python.python)
 
+    def no_session(self) -> str | None:
+        """Why a block typed at `>>>` has no session to go to, if it has none: the tutorial's
+        reader types `python -m manage shell` where the page says so, never silently."""
+        if self.terminal.python or self.python_running or self.reader.shell_terminal:
+            return None
+        return (
+            "no Python session runs: the page must start one (`$ uv run python -m manage shell`) "
+            "before a block typed at `>>>`"
+        )
+
     @property
     def session(self) -> Terminal:
         """The terminal whose Python session a block continues: the page's terminal if it runs
@@ -497,11 +507,8 @@ class Page:
             return self.terminal
         if self.python_running:
             return self.reader.python
-        if self.reader.shell_terminal is None:
-            raise RuntimeError(
-                "no Python session runs: the page must start one (`$ uv run python -m manage "
-                "shell`) before a block typed at `>>>`"
-            )
+        if why := self.no_session():
+            raise RuntimeError(why)
         output = self.start_shell("python -m manage shell")
         if not self.python_running:
             raise RuntimeError(f"`python -m manage shell` did not start:\n{output}")
