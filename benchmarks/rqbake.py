@@ -63,12 +63,17 @@ def install(bake: Path) -> None:
 
 
 def settings_of(bake: Path) -> dict[str, object]:
-    """The RQ bake's own RQ settings, from its config/settings/base.py."""
-    path = bake / "config" / "settings" / "base.py"
-    spec = importlib.util.spec_from_file_location("lab_rq_bake_settings", path)
+    """The RQ bake's own RQ settings, from its config/settings/base.py (imported as a module
+    of its settings package, under another name, since it imports its siblings: tasks.py)."""
+    folder = bake / "config" / "settings"
+    spec = importlib.util.spec_from_file_location(
+        "lab_rq_bake_settings", folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
     assert spec and spec.loader
-    module: ModuleType = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    package: ModuleType = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = package
+    spec.loader.exec_module(package)
+    module = importlib.import_module(f"{spec.name}.base")
     return {name: getattr(module, name) for name in SETTINGS}
 
 

@@ -11,6 +11,7 @@ tasks again, so two workers never recover the same one. Nothing is written to st
 import fcntl
 import os
 import socket
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Self
@@ -23,7 +24,16 @@ from .models import WorkerProcess
 def lock_file(worker_id: str) -> Path:
     """The file that `worker_id` holds locked while it lives, beside the database."""
     name = "".join(char if char.isalnum() or char in "@.-_" else "_" for char in worker_id)
-    return Path(f"{connection.settings_dict['NAME']}-workers") / f"{name}.lock"
+    return lock_folder() / f"{name}.lock"
+
+
+def lock_folder() -> Path:
+    """Beside the database file; for an in-memory database (a test's), which this process
+    alone sees, in the temporary folder (not a folder named after its URI)."""
+    database = str(connection.settings_dict["NAME"])
+    if database == ":memory:" or "mode=memory" in database:  # as Django's is_in_memory_db()
+        return Path(tempfile.gettempdir(), f"sqlite-in-memory-{os.getpid()}-workers")
+    return Path(f"{database}-workers")
 
 
 def try_lock(path: Path) -> int | None:
